@@ -1,0 +1,30 @@
+/**
+ * The step registry: built-in steps (steps/index.ts) plus steps from plugin modules.
+ */
+import type { StepDefinition } from './step.js';
+
+export interface RegisteredStep {
+  readonly def: StepDefinition;
+  /** Module that defines it: "builtin" or the plugin's absolute path / package name. */
+  readonly source: string;
+  /** sha256 of the plugin module's source text (part of the fingerprint); "" for built-ins. */
+  readonly sourceHash: string;
+}
+
+export class StepRegistry {
+  private readonly steps = new Map<string, RegisteredStep>();
+
+  add(def: StepDefinition, source = 'builtin', sourceHash = ''): void {
+    const prev = this.steps.get(def.name);
+    if (prev) throw new Error(`step \`${def.name}\` is defined twice: in ${prev.source} and in ${source}`);
+    this.steps.set(def.name, { def, source, sourceHash });
+  }
+
+  get(name: string): RegisteredStep | undefined {
+    return this.steps.get(name);
+  }
+
+  names(): string[] {
+    return [...this.steps.keys()].sort();
+  }
+}
