@@ -1,0 +1,156 @@
+/**
+ * Checks a stage's `foreach:` dimensions: a literal list, a `${params…}` list or range, the
+ * distinct values of a column of a CSV file, or of an upstream stage's table.
+ */
+import path from 'node:path';
+import type { ForeachSource } from './pipeline.js';
+import { findRefs, itemDimension, parseRange, resolveParamRefs } from './interpolate.js';
+import type { ValidationContext } from './validate-stages.js';
+import { reportRefProblems, resolveStageRef } from './validate-stages.js';
+import { didYouMean, nameList } from './suggest.js';
+import { describeType } from './pipeline-schema.js';
+
+const DIMENSION = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SOURCE_KEYS = ['file', 'stage', 'column', 'output'];
+
+/** Result of checking one stage's foreach. */
+export interface ForeachCheck {
+  /** Sources of the dimensions that are valid; undefined when any is not. */
+  readonly foreach: Record<string, ForeachSource> | undefined;
+  /** Every declared dimension name, valid or not (to check `${item.x}` without cascades). */
+  readonly dims: string[];
+  /** Upstream stages whose results the items depend on, with where each is named. */
+  readonly deps: { stage: string; path: (string | number)[] }[];
+}
+
+/** Checks `stages.<id>.foreach`. */
+export function checkForeach(ctx: ValidationContext, id: string, raw: Record<string, unknown>): ForeachCheck {
+  const dims = Object.keys(raw);
+  const deps: { stage: string; path: (string | number)[] }[] = [];
+  const out: Record<string, ForeachSource> = {};
+  let ok = true;
+  const base = ['stages', id, 'foreach'];
+  for (const [dim, spec] of Object.entries(raw)) {
+    const at = [...base, dim];
+    if (!DIMENSION.test(dim)) {
+      ctx.report.error('bad-dimension', `foreach dimension \`${dim}\` of stage \`${id}\` is not a valid name`, ctx.parsed.locateKey(at)!, { hint: 'use letters, digits and `_`, starting with a letter, so it can be referred to as `${item.NAME}`' });
+      ok = false;
+    }
+    for (const r of findRefs(spec, at)) {
+      if (itemDimension(r.ref) !== undefined || r.ref.startsWith('item')) {
+        ctx.report.error('unknown-reference', `\`\${${r.ref}}\` cannot be used in \`foreach\`: items are made from it`, ctx.parsed.locateNearest(r.path));
+        ok = false;
+      }
+    }
+    const src = typeof spec === 'object' && spec !== null && !Array.isArray(spec)
+      ? fromObject(ctx, id, dim, spec as Record<string, unknown>, deps)
+      : fromValues(ctx, id, dim, spec);
+    if (src) out[dim] = src;
+    else ok = false;
+  }
+  return { foreach: ok ? out : undefined, dims, deps };
+}
+
+function fromValues(ctx: ValidationContext, id: string, dim: string, spec: unknown): ForeachSource | undefined {
+  const at = ['stages', id, 'foreach', dim];
+  const resolved = resolveParamRefs(spec, ctx.params, at);
+  if (reportRefProblems(ctx, resolved.problems)) return undefined;
+  let value = resolved.value;
+  if (typeof value === 'string') {
+    const r = parseRange(value);
+    if (r.kind === 'bad') { ctx.report.error('bad-range', r.message, ctx.parsed.locateNearest(at)); return undefined; }
+    if (r.kind === 'range') value = r.values;
+  }
+  const shown = typeof spec === 'string' ? ` (\`${spec}\`)` : '';
+  if (!Array.isArray(value)) {
+    ctx.report.error('wrong-type', `foreach dimension \`${dim}\` of stage \`${id}\` must be a list of values, not ${describeType(value)}${shown}`, ctx.parsed.locateNearest(at), {
+      hint: 'write a list `[a, b]`, a range `2011..2023`, `${params.NAME}` naming a list, `{file: PATH, column: NAME}` or `{stage: STAGE, column: NAME}`',
+    });
+    return undefined;
+  }
+  if (value.length === 0) {
+    ctx.report.error('empty-foreach', `foreach dimension \`${dim}\` of stage \`${id}\` has no values${shown}`, ctx.parsed.locateNearest(at), {
+      hint: 'a stage fanned out over no items computes nothing; give at least one value or remove the dimension',
+    });
+    return undefined;
+  }
+  const bad = value.findIndex((v) => typeof v !== 'string' && typeof v !== 'number');
+  if (bad >= 0) {
+    ctx.report.error('wrong-type', `value ${bad + 1} of foreach dimension \`${dim}\` of stage \`${id}\` is ${describeType(value[bad])}; items must be strings or numbers`, ctx.parsed.locateNearest(Array.isArray(spec) ? [...at, bad] : at));
+    return undefined;
+  }
+  return { kind: 'values', values: value as (string | number)[] };
+}
+
+function fromObject(ctx: ValidationContext, id: string, dim: string, spec: Record<string, unknown>, deps: ForeachCheck['deps']): ForeachSource | undefined {
+  const at = ['stages', id, 'foreach', dim];
+  let ok = true;
+  for (const key of Object.keys(spec)) {
+    if (!SOURCE_KEYS.includes(key)) {
+      ctx.report.error('unknown-key', `foreach dimension \`${dim}\` of stage \`${id}\` has unknown key \`${key}\``, ctx.parsed.locateKey([...at, key])!, { hint: didYouMean(key, SOURCE_KEYS) ?? 'use `{file: PATH, column: NAME}` or `{stage: STAGE, column: NAME}`' });
+      ok = false;
+    }
+  }
+  const hasFile = spec.file !== undefined;
+  const hasStage = spec.stage !== undefined;
+  if (hasFile === hasStage || typeof spec.column !== 'string') {
+    const what = hasFile && hasStage ? 'has both `file` and `stage`' : typeof spec.column !== 'string' && (hasFile || hasStage) ? 'needs a `column:` name' : 'needs `file:` or `stage:` and `column:`';
+    ctx.report.error('missing-key', `foreach dimension \`${dim}\` of stage \`${id}\` ${what}`, ctx.parsed.locateNearest(at), { hint: 'write `{file: data/x.csv, column: NAME}` or `{stage: STAGE, column: NAME}`' });
+    return undefined;
+  }
+  const column = spec.column;
+  if (hasStage) {
+    if (typeof spec.stage !== 'string') { ctx.report.error('wrong-type', `\`stage\` of foreach dimension \`${dim}\` must be a stage name`, ctx.parsed.locateNearest([...at, 'stage'])); return undefined; }
+    const ref = resolveStageRef(ctx, id, spec.stage, typeof spec.output === 'string' ? spec.output : undefined, [...at, 'stage']);
+    if (!ref || !ok) return undefined;
+    deps.push({ stage: ref.stage, path: [...at, 'stage'] });
+    return { kind: 'stage', stage: ref.stage, column, ...(ref.output !== undefined ? { output: ref.output } : {}) };
+  }
+  const resolved = resolveParamRefs(spec.file, ctx.params, [...at, 'file']);
+  if (reportRefProblems(ctx, resolved.problems) || !ok) return undefined;
+  if (typeof resolved.value !== 'string') { ctx.report.error('wrong-type', `\`file\` of foreach dimension \`${dim}\` must be a path`, ctx.parsed.locateNearest([...at, 'file'])); return undefined; }
+  const file = resolved.value;
+  const abs = path.resolve(ctx.opts.root, file);
+  if (!ctx.opts.fileExists(abs)) {
+    ctx.report.error('missing-file', `file \`${file}\` for foreach dimension \`${dim}\` of stage \`${id}\` does not exist`, ctx.parsed.locateNearest([...at, 'file']), { hint: 'paths are relative to the project root (the folder agglo runs in)' });
+    return undefined;
+  }
+  if (ctx.opts.readText) {
+    const rows = parseCsv(ctx.opts.readText(abs));
+    const header = rows[0] ?? [];
+    const col = header.indexOf(column);
+    if (col < 0) {
+      ctx.report.error('unknown-column', `file \`${file}\` has no column \`${column}\``, ctx.parsed.locateNearest([...at, 'column']), { hint: didYouMean(column, header) ?? `its columns are ${nameList(header)}` });
+      return undefined;
+    }
+    if (!rows.slice(1).some((r) => (r[col] ?? '') !== '')) {
+      ctx.report.error('empty-foreach', `column \`${column}\` of \`${file}\` has no values, so foreach dimension \`${dim}\` of stage \`${id}\` is empty`, ctx.parsed.locateNearest([...at, 'column']));
+      return undefined;
+    }
+  }
+  return { kind: 'file', path: file, column };
+}
+
+/** Minimal RFC 4180 reader: quoted fields may hold commas, doubled quotes and newlines. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
+  if (rows[0]?.[0]?.startsWith('\uFEFF')) rows[0][0] = rows[0][0].slice(1);
+  return rows;
+}
