@@ -1,0 +1,127 @@
+/**
+ * The sandbox for the row expressions of `derive` and `filter` (mathjs syntax:
+ * `log(gdp_raw)`, `rd_spend / gdp_raw`, `year >= 2011 and province != "BEJ"`).
+ *
+ * Hardening follows the mathjs "Security" page: a private mathjs instance whose `import`,
+ * `createUnit`, `evaluate`, `parse`, `compile`, `simplify`, `derivative`, `resolve`,
+ * `reviver`, … are replaced by functions that throw. On top of that every expression is
+ * checked before it runs: a name must be a column of the row or a mathjs function or
+ * numeric constant (so units like `cm`, classes, and the disabled functions are rejected
+ * with a message), and assignments (`a = 1`, `f(x) = …`) are refused. The scope holds only
+ * the row's referenced columns.
+ *
+ * `predictable: true` makes sqrt(-1), log(-1) give NaN rather than a complex number; `==`
+ * and `!=` compare two strings as text (plain mathjs would try to turn them into numbers).
+ */
+import { all, create } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import { StepError } from '../../engine/step.js';
+import type { Cell } from '../../engine/value.js';
+
+const math = create(all!, { predictable: true }); // mathjs types `all` as optional; it is always present
+const parse = math.parse;
+const mathEqual = math.equal as (a: unknown, b: unknown) => unknown;
+const mathUnequal = math.unequal as (a: unknown, b: unknown) => unknown;
+
+/** Replaced in the instance by throwing functions: they parse or alter the parser (mathjs "Security" page). */
+const DISABLED = [
+  'import', 'createUnit', 'evaluate', 'parse', 'compile', 'simplify', 'simplifyConstant',
+  'simplifyCore', 'derivative', 'resolve', 'reviver', 'rationalize', 'leafCount', 'symbolicEqual',
+];
+/** Names an expression may not mention (checked before it runs): the above plus parser plumbing and units. */
+const BLOCKED = [...DISABLED, 'parser', 'chain', 'typed', 'config', 'help', 'replacer', 'unit', 'splitUnit', 'to', 'toBest'];
+
+const disabled = (name: string) => () => {
+  throw new Error(`function ${name} is disabled in expressions`);
+};
+math.import(
+  {
+    equal: (a: unknown, b: unknown) => (typeof a === 'string' && typeof b === 'string' ? a === b : mathEqual(a, b)),
+    unequal: (a: unknown, b: unknown) => (typeof a === 'string' && typeof b === 'string' ? a !== b : mathUnequal(a, b)),
+    ...Object.fromEntries(DISABLED.filter((n) => n in math).map((n) => [n, disabled(n)])),
+  },
+  { override: true },
+);
+
+const blocked = new Set(BLOCKED);
+const namespace = math as unknown as Record<string, unknown>;
+
+/** Whether `name` is a mathjs function or numeric constant an expression may use. */
+function isMathName(name: string): boolean {
+  if (blocked.has(name) || !Object.prototype.hasOwnProperty.call(namespace, name)) return false;
+  const v = namespace[name];
+  if (typeof v === 'number') return true; // pi, e, tau, phi, LN2, …
+  // Classes (Unit, Matrix, SymbolNode, …) start with a capital letter; functions do not.
+  return typeof v === 'function' && /^[a-z]/.test(name);
+}
+
+/** A checked, compiled expression. */
+export interface RowExpression {
+  /** The expression as written. */
+  readonly source: string;
+  /** Column names the expression reads. */
+  readonly columns: readonly string[];
+  /**
+   * Evaluates on one row (`get(name)` returns the row's cell). Returns null if a column it
+   * reads is null; otherwise the raw mathjs result (number, boolean, string, or other).
+   */
+  evaluate(get: (name: string) => Cell): unknown;
+}
+
+/**
+ * Parses and checks `source`. `what` names it in messages (e.g. "derive column `gdp`");
+ * `available` are the column names the row has.
+ */
+export function compileRowExpression(source: string, available: readonly string[], what: string): RowExpression {
+  let node: MathNode;
+  try {
+    node = parse(source);
+  } catch (e) {
+    throw new StepError('bad-expression', `${what}: cannot parse \`${source}\`: ${(e as Error).message}`);
+  }
+  const cols = new Set(available);
+  const used = new Set<string>();
+  const problems: string[] = [];
+  node.traverse((n) => {
+    if (n.type === 'AssignmentNode' || n.type === 'FunctionAssignmentNode') {
+      problems.push('assignments (`=`) are not allowed; write a comparison with `==`');
+    } else if (n.type === 'SymbolNode') {
+      const name = (n as unknown as { name: string }).name;
+      if (cols.has(name)) used.add(name);
+      else if (blocked.has(name)) problems.push(`\`${name}\` is disabled in expressions`);
+      else if (!isMathName(name)) {
+        problems.push(`unknown name \`${name}\`; the row's columns are: ${available.join(', ') || '(none)'}`);
+      }
+    }
+  });
+  if (problems.length > 0) {
+    throw new StepError('bad-expression', `${what}: \`${source}\`: ${[...new Set(problems)].join('; ')}`);
+  }
+  const code = node.compile();
+  const names = [...used];
+  return {
+    source,
+    columns: names,
+    evaluate(get) {
+      const scope: Record<string, Cell> = {};
+      for (const name of names) {
+        const v = get(name);
+        if (v === null || v === undefined) return null;
+        scope[name] = v;
+      }
+      return code.evaluate(scope);
+    },
+  };
+}
+
+/**
+ * Normalises a mathjs result into a cell. Non-finite numbers become `undefined` (the caller
+ * turns them into null and counts them); a result that is not a number, boolean or string
+ * (a matrix, unit, complex number, function) is a StepError.
+ */
+export function toCell(result: unknown, what: string, source: string, row: number): Cell | undefined {
+  if (result === null || typeof result === 'string' || typeof result === 'boolean') return result;
+  if (typeof result === 'number') return Number.isFinite(result) ? result : undefined;
+  const kind = (result as { constructor?: { name?: string } })?.constructor?.name ?? typeof result;
+  throw new StepError('bad-expression-result', `${what}: \`${source}\` gave a ${kind} at row ${row + 1}, not a number, boolean or text; expressions must produce one value per row`);
+}
