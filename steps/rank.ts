@@ -4,7 +4,7 @@
  */
 import { defineStep, StepError } from '../engine/step.js';
 import { column, numericColumn, tableFromColumns } from '../engine/table.js';
-import { isTable, type Cell } from '../engine/value.js';
+import { isTable, type Cell, type Table } from '../engine/value.js';
 
 /** How tied values are ranked, as in R's `rank(ties.method = …)`. */
 export type TiesMethod = 'min' | 'max' | 'average' | 'first';
@@ -136,12 +136,14 @@ export const rank = defineStep<RankParams>({
     const allNumbers = periodList.every((t) => typeof t === 'number');
     const allStrings = periodList.every((t) => typeof t === 'string');
     if (allNumbers || allStrings) periodList.sort(compareTimes);
-    const wideCols: Record<string, Cell[]> = { [names.entity]: ents };
+    // Built as a column list, not a record: integer-like keys ("2011") would jump ahead of
+    // the entity column in a record's key order.
+    const wide: Table = { kind: 'table', columns: [{ name: names.entity, values: ents }] };
     for (const t of periodList) {
       const name = String(t);
-      if (name in wideCols) throw new StepError('bad-column-name', `period \`${name}\` clashes with the entity column name; rename the entity column`);
-      wideCols[name] = ents.map((e) => cells.get(JSON.stringify([e, t])) ?? null);
+      if (name === names.entity) throw new StepError('bad-column-name', `period \`${name}\` clashes with the entity column name; rename the entity column`);
+      wide.columns.push({ name, values: ents.map((e) => cells.get(JSON.stringify([e, t])) ?? null) });
     }
-    return { ranking, wide: tableFromColumns(wideCols) };
+    return { ranking, wide };
   },
 });
