@@ -1,0 +1,65 @@
+/**
+ * Canonical JSON (sorted keys, no whitespace) and hashing, for fingerprints; and the exact
+ * serialization of stage values for the cache. JSON's number text is JavaScript's shortest
+ * round-trip form, so finite float64 values survive exactly; -0, NaN and ±Infinity, which
+ * JSON cannot hold, are written as {"$f": "-0" | "NaN" | "Infinity" | "-Infinity"}.
+ */
+import { createHash } from 'node:crypto';
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Canonical JSON of plain data: object keys sorted, undefined members dropped. */
+export function canonicalJson(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  switch (typeof v) {
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0) ? String(v) : JSON.stringify(specialNumber(v));
+    case 'string':
+      return JSON.stringify(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object': {
+      if (ArrayBuffer.isView(v)) return canonicalJson(Array.from(v as unknown as ArrayLike<number>));
+      if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+    }
+    default:
+      throw new Error(`cannot fingerprint a ${typeof v}`);
+  }
+}
+
+/** sha256 of the canonical JSON of `v`. */
+export function hashOf(v: unknown): string {
+  return sha256(canonicalJson(v));
+}
+
+function specialNumber(n: number): { $f: string } {
+  return { $f: Object.is(n, -0) ? '-0' : String(n) };
+}
+
+/** Serializes a stage value for the cache, exactly (see module comment). */
+export function encodeValue(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => {
+    if (typeof x === 'number' && (!Number.isFinite(x) || Object.is(x, -0))) return specialNumber(x);
+    if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>);
+    return x;
+  });
+}
+
+/** Inverse of encodeValue. */
+export function decodeValue(text: string): unknown {
+  return JSON.parse(text, (_k, x: unknown) => {
+    if (typeof x === 'object' && x !== null && !Array.isArray(x)) {
+      const keys = Object.keys(x);
+      if (keys.length === 1 && keys[0] === '$f') {
+        const f = (x as { $f: string }).$f;
+        return f === '-0' ? -0 : Number(f);
+      }
+    }
+    return x;
+  });
+}

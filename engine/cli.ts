@@ -1,0 +1,95 @@
+/**
+ * `agglo` command line. Exit codes: 0 ok, 1 a stage failed, 2 invalid pipeline or usage.
+ * User mistakes never print a stack trace; a crash inside agglo itself does (it is a bug).
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_PIPELINE, EXIT_INVALID, parseJobs, processIo, UsageError, type Io } from './commands/common.js';
+import { dagCommand } from './commands/dag.js';
+import { gcCommand } from './commands/gc.js';
+import { runCommand } from './commands/run.js';
+import { showCommand } from './commands/show.js';
+import { stepsCommand } from './commands/steps.js';
+import { validateCommand } from './commands/validate.js';
+import { watchCommand } from './commands/watch.js';
+
+const USAGE = `usage: agglo <command> [options]
+
+commands:
+  run [PIPELINE] [STAGE…]   run the pipeline (default ${DEFAULT_PIPELINE}); only what changed recomputes
+        --jobs N            tasks at once (default: number of cores)
+        --keep-going        after a failure, still run everything that does not depend on it
+        --json              print a JSON run report
+        --verbose           all notes, per-item reasons, stack traces of crashed steps
+  status [PIPELINE]         what would run and why (dry run); --json, --verbose for items
+  validate [PIPELINE]       check the pipeline file and report every problem
+  show STAGE [--pipeline P] [--item key=value …] [--output NAME] [--json | --csv]
+                            a stage's cached result
+  dag [PIPELINE] [--format mermaid|dot]   the stage graph, stale stages marked
+  watch [PIPELINE]          rerun on every change of the pipeline, its input files or plugins
+  steps [NAME]              the registered steps, or one step's params
+  gc [--dry-run]            remove cache entries that no current pipeline references
+`;
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`error: ${(e as Error).message}\n\n${USAGE}`);
+      return EXIT_INVALID;
+    }
+    throw e;
+  }
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const { values: o, positionals: pos } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      jobs: { type: 'string', short: 'j' },
+      'keep-going': { type: 'boolean', short: 'k' },
+      json: { type: 'boolean' },
+      csv: { type: 'boolean' },
+      verbose: { type: 'boolean', short: 'v' },
+      item: { type: 'string', multiple: true },
+      output: { type: 'string' },
+      pipeline: { type: 'string', short: 'p' },
+      format: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (o.help || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    io.out(USAGE);
+    return 0;
+  }
+  const isPipeline = (s: string | undefined) => s !== undefined && /\.ya?ml$/.test(s);
+  const pipeline = o.pipeline ?? (isPipeline(pos[0]) ? pos[0]! : DEFAULT_PIPELINE);
+  const rest2 = isPipeline(pos[0]) && !o.pipeline ? pos.slice(1) : pos;
+  const runFlags = { pipeline, jobs: parseJobs(o.jobs), keepGoing: o['keep-going'] === true, json: o.json === true, verbose: o.verbose === true, targets: rest2 };
+  switch (cmd) {
+    case 'run':
+      return runCommand(runFlags, io);
+    case 'status':
+      return runCommand(runFlags, io, true);
+    case 'validate':
+      return validateCommand(pipeline, io);
+    case 'show':
+      if (!rest2[0]) throw new UsageError('show needs a stage name');
+      return showCommand({ pipeline, stage: rest2[0], items: o.item ?? [], output: o.output, json: o.json === true, csv: o.csv === true }, io);
+    case 'dag':
+      return dagCommand({ pipeline, format: o.format ?? 'mermaid' }, io);
+    case 'watch':
+      return watchCommand(runFlags, io);
+    case 'steps':
+      return stepsCommand(pos[0], io);
+    case 'gc':
+      return gcCommand({ dryRun: o['dry-run'] === true }, io);
+    case undefined:
+      throw new UsageError('no command given');
+    default:
+      throw new UsageError(`unknown command \`${cmd}\``);
+  }
+}

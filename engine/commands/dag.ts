@@ -1,0 +1,44 @@
+/** `agglo dag [PIPELINE] --format mermaid|dot`: the stage graph, stale stages marked. */
+import { runPipeline, type StageReport } from '../run.js';
+import { EXIT_INVALID, EXIT_OK, loadOrReport, makeExecutor, openProject, UsageError, type Io } from './common.js';
+import type { Plan } from '../plan.js';
+
+export async function dagCommand(flags: { pipeline: string; format: string }, io: Io): Promise<number> {
+  if (flags.format !== 'mermaid' && flags.format !== 'dot') throw new UsageError(`--format must be mermaid or dot, got \`${flags.format}\``);
+  const project = openProject(io);
+  const { loaded, plan } = await loadOrReport(flags.pipeline, project, io);
+  if (!plan) return EXIT_INVALID;
+  const dry = await runPipeline({ plan, store: project.store, executor: makeExecutor(loaded, 1), root: project.root }, { jobs: 1, keepGoing: true, dryRun: true });
+  const status = new Map(dry.stages.map((s) => [s.id, s]));
+  io.out(flags.format === 'mermaid' ? mermaid(plan, status) : dot(plan, status));
+  return EXIT_OK;
+}
+
+function label(plan: Plan, id: string, s: StageReport | undefined): string {
+  const p = plan.stages.get(id)!;
+  const fan = p.dims.length ? ` ×${s?.items.total ?? '?'}` : '';
+  return `${id}\\n${p.spec.step}${fan}${s && s.status !== 'cached' ? `\\n(${s.status === 'would-run' ? 'stale' : s.status})` : ''}`;
+}
+
+export function mermaid(plan: Plan, status: Map<string, StageReport>): string {
+  const lines = ['flowchart TD'];
+  for (const id of plan.order) lines.push(`  ${id}["${label(plan, id, status.get(id)).replaceAll('\\n', '<br/>')}"]`);
+  for (const e of plan.graph.edges()) lines.push(`  ${e.v} --> ${e.w}`);
+  const stale = plan.order.filter((id) => status.get(id)?.status !== 'cached');
+  lines.push('  classDef stale fill:#fde2e1,stroke:#c0392b;', '  classDef fresh fill:#e3f4e1,stroke:#2e7d32;');
+  if (stale.length) lines.push(`  class ${stale.join(',')} stale;`);
+  const fresh = plan.order.filter((id) => status.get(id)?.status === 'cached');
+  if (fresh.length) lines.push(`  class ${fresh.join(',')} fresh;`);
+  return lines.join('\n') + '\n';
+}
+
+export function dot(plan: Plan, status: Map<string, StageReport>): string {
+  const lines = ['digraph agglo {', '  rankdir=TB;', '  node [shape=box, style="rounded,filled", fontname="Helvetica"];'];
+  for (const id of plan.order) {
+    const fresh = status.get(id)?.status === 'cached';
+    lines.push(`  "${id}" [label="${label(plan, id, status.get(id))}", fillcolor="${fresh ? '#e3f4e1' : '#fde2e1'}"];`);
+  }
+  for (const e of plan.graph.edges()) lines.push(`  "${e.v}" -> "${e.w}";`);
+  lines.push('}');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,83 @@
+/** `agglo run` and `agglo status` (the same walk, dry). */
+import { Progress, stageLine } from '../progress.js';
+import { runPipeline, type RunReport } from '../run.js';
+import { withRunLock } from '../lock.js';
+import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, loadOrReport, makeExecutor, openProject, type Io } from './common.js';
+
+export interface RunFlags {
+  readonly pipeline: string;
+  readonly jobs: number;
+  readonly keepGoing: boolean;
+  readonly json: boolean;
+  readonly verbose: boolean;
+  readonly targets: string[];
+}
+
+export async function runCommand(flags: RunFlags, io: Io, dryRun = false): Promise<number> {
+  const project = openProject(io);
+  const { loaded, plan } = await loadOrReport(flags.pipeline, project, io);
+  if (!plan) return EXIT_INVALID;
+  const unknown = flags.targets.filter((t) => !plan.stages.has(t));
+  if (unknown.length) {
+    io.err(`error: no stage named ${unknown.map((u) => `\`${u}\``).join(', ')} in ${plan.pipeline.displayFile}; stages are: ${plan.order.join(', ')}\n`);
+    return EXIT_INVALID;
+  }
+  const executor = makeExecutor(loaded, dryRun ? 1 : flags.jobs);
+  const progress = flags.json ? undefined : new Progress(io.out, io.isTTY && !dryRun);
+  let report: RunReport;
+  try {
+    report = await withRunLock(project.root, () =>
+      runPipeline({ plan, store: project.store, executor, root: project.root }, {
+        jobs: flags.jobs, keepGoing: flags.keepGoing, dryRun, targets: flags.targets,
+        onEvent: progress?.onEvent ?? ((e) => { if (e.type === 'warning') io.err(`warning: ${e.message}\n`); }),
+      }),
+    );
+  } finally {
+    progress?.stop();
+    await executor.close();
+  }
+  if (flags.json) {
+    io.out(JSON.stringify(jsonReport(report, dryRun, flags.verbose), null, 2) + '\n');
+  } else {
+    printSummary(report, io, dryRun, flags.verbose);
+  }
+  return report.stages.some((s) => s.status === 'failed') ? EXIT_FAILED : EXIT_OK;
+}
+
+function jsonReport(r: RunReport, dryRun: boolean, verbose: boolean): unknown {
+  return {
+    pipeline: r.pipeline,
+    ok: r.ok,
+    ms: Math.round(r.ms),
+    stages: r.stages.map((s) => ({
+      id: s.id, step: s.step, status: s.status, reason: s.reason, items: s.items, ms: Math.round(s.ms),
+      ...(s.errors.length ? { errors: s.errors.map((e) => (verbose ? e : { item: e.item, reason: e.reason, message: e.message })) } : {}),
+      ...(dryRun || verbose ? { itemReasons: s.itemReasons } : {}),
+      ...(s.notes.length ? { notes: s.notes } : {}),
+    })),
+  };
+}
+
+function printSummary(r: RunReport, io: Io, dryRun: boolean, verbose: boolean): void {
+  if (dryRun) for (const s of r.stages) io.out(stageLine(s) + '\n');
+  if (dryRun && verbose) {
+    for (const s of r.stages) for (const it of s.itemReasons ?? []) if (it.item) io.out(`    ${s.id} ${it.item}: ${it.reason}\n`);
+  }
+  for (const s of r.stages) {
+    for (const n of s.notes.slice(0, verbose ? Infinity : 5)) io.out(`  note ${s.id}: ${n}\n`);
+    if (!verbose && s.notes.length > 5) io.out(`  note ${s.id}: … ${s.notes.length - 5} more notes (--verbose shows all)\n`);
+    for (const e of s.errors.slice(0, verbose ? Infinity : 10)) {
+      io.err(`error: stage \`${s.id}\`${e.item ? ` item ${e.item}` : ''}: ${e.message}\n`);
+      if (verbose && e.stack) io.err(e.stack + '\n');
+    }
+    if (!verbose && s.errors.length > 10) io.err(`error: stage \`${s.id}\`: … ${s.errors.length - 10} more failed items (--verbose shows all)\n`);
+  }
+  const count = (st: string) => r.stages.filter((s) => s.status === st).length;
+  const parts = dryRun
+    ? [`${count('would-run')} would run`, `${count('cached')} up to date`]
+    : [`${count('ran')} ran`, `${count('cached')} cached`, ...(count('failed') ? [`${count('failed')} failed`] : []), ...(count('skipped') ? [`${count('skipped')} skipped`] : [])];
+  io.out(`${r.pipeline}: ${parts.join(', ')} (${(r.ms / 1000).toFixed(2)}s)\n`);
+  if (r.stages.some((s) => s.errors.some((e) => e.reason === 'internal-error')) && !verbose) {
+    io.err('a step crashed (a bug, not your input): rerun with --verbose for the stack trace and report it\n');
+  }
+}

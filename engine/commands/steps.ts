@@ -1,0 +1,59 @@
+/** `agglo steps [NAME]`: the registered steps, or one step's params from its schema. */
+import { builtinRegistry } from '../load.js';
+import { suggest } from '../suggest.js';
+import type { JsonSchema } from '../step.js';
+import { EXIT_INVALID, EXIT_OK, type Io } from './common.js';
+
+export function stepsCommand(name: string | undefined, io: Io): number {
+  const reg = builtinRegistry();
+  if (!name) {
+    const names = reg.names();
+    const w = Math.max(...names.map((n) => n.length));
+    for (const n of names) io.out(`${n.padEnd(w)}  ${firstSentence(reg.get(n)!.def.description)}\n`);
+    return EXIT_OK;
+  }
+  const s = reg.get(name);
+  if (!s) {
+    const hint = suggest(name, reg.names());
+    io.err(`error: no step named \`${name}\`${hint ? `; did you mean \`${hint}\`?` : ''} (\`agglo steps\` lists them)\n`);
+    return EXIT_INVALID;
+  }
+  io.out(describeStep(s.def.name, s.def.version, s.def.description, s.def.params, s.def.inputs, s.def.outputs));
+  return EXIT_OK;
+}
+
+function firstSentence(s: string): string {
+  const m = /^(.*?[.!?])(\s|$)/s.exec(s);
+  return (m ? m[1]! : s).replace(/\s+/g, ' ');
+}
+
+export function describeStep(name: string, version: string, description: string, params: JsonSchema, inputs: Record<string, { description: string; optional?: boolean }>, outputs: Record<string, string>): string {
+  const out: string[] = [`${name} (version ${version})`, '', description.trim(), ''];
+  out.push('inputs:');
+  const ins = Object.entries(inputs);
+  if (ins.length === 0) out.push('  (none)');
+  for (const [k, v] of ins) out.push(`  ${k}${v.optional ? ' (optional)' : ''}: ${v.description}`);
+  out.push('outputs:');
+  for (const [k, v] of Object.entries(outputs)) out.push(`  ${k}: ${v}`);
+  out.push('params:');
+  const props = (params.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((params.required ?? []) as string[]);
+  if (Object.keys(props).length === 0) out.push('  (none)');
+  for (const [k, p] of Object.entries(props)) {
+    const bits = [typeText(p)];
+    if (required.has(k)) bits.push('required');
+    if (p.default !== undefined) bits.push(`default ${JSON.stringify(p.default)}`);
+    out.push(`  ${k} (${bits.join(', ')})${p.description ? `: ${String(p.description)}` : ''}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function typeText(p: JsonSchema): string {
+  if (Array.isArray(p.enum)) return p.enum.map((e) => JSON.stringify(e)).join(' | ');
+  if (p.format === 'file-path') return 'file path';
+  if (p.type === 'array' && p.items && typeof p.items === 'object' && !Array.isArray(p.items)) return `list of ${typeText(p.items as JsonSchema)}`;
+  if (Array.isArray(p.type)) return p.type.join(' | ');
+  if (typeof p.type === 'string') return p.type;
+  if (Array.isArray(p.oneOf) || Array.isArray(p.anyOf)) return ((p.oneOf ?? p.anyOf) as JsonSchema[]).map(typeText).join(' | ');
+  return 'any';
+}

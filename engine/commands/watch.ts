@@ -1,0 +1,59 @@
+/**
+ * `agglo watch [PIPELINE]`: reruns on a change of the pipeline file, its input files or its
+ * plugins (chokidar), debounced; prints what reran and why. An edit that makes the pipeline
+ * invalid prints the diagnostics and waits for the next save.
+ */
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { filePathParams } from '../params-schema.js';
+import type { Plan } from '../plan.js';
+import { runCommand, type RunFlags } from './run.js';
+import { loadOrReport, openProject, type Io } from './common.js';
+
+/** Every file a change of which can change a result. */
+export function watchedFiles(plan: Plan | undefined, pipelineFile: string, pluginFiles: string[], root: string): string[] {
+  const files = new Set<string>([path.resolve(root, pipelineFile), ...pluginFiles]);
+  for (const s of plan?.stages.values() ?? []) {
+    for (const ref of Object.values(s.spec.inputs)) if (ref.kind === 'file') files.add(path.resolve(root, ref.path));
+    for (const src of Object.values(s.spec.foreach ?? {})) if (src.kind === 'file') files.add(path.resolve(root, src.path));
+    for (const f of filePathParams(s.step.def.params, s.spec.params)) if (!f.value.includes('${')) files.add(path.resolve(root, f.value));
+  }
+  return [...files];
+}
+
+export async function watchCommand(flags: RunFlags & { debounceMs?: number }, io: Io, signal?: AbortSignal): Promise<number> {
+  const project = openProject(io);
+  let watcher: FSWatcher | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const cycle = async (why: string): Promise<void> => {
+    io.out(`\n[${new Date().toLocaleTimeString()}] ${why}\n`);
+    const { loaded, plan } = await loadOrReport(flags.pipeline, project, io);
+    const files = watchedFiles(plan, flags.pipeline, loaded.pluginFiles, project.root);
+    await watcher?.close();
+    watcher = watch(files, { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 20 } });
+    watcher.on('all', (_ev, file) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        running = running.then(() => cycle(`${path.relative(project.root, file)} changed`));
+      }, flags.debounceMs ?? 200);
+    });
+    if (!plan) {
+      io.out('pipeline is invalid: fix it and save; watching for changes…\n');
+      return;
+    }
+    await runCommand(flags, io);
+    io.out('watching for changes… (Ctrl-C to stop)\n');
+  };
+  running = cycle('starting');
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    signal?.addEventListener('abort', stop);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  clearTimeout(timer);
+  await running;
+  await watcher?.close();
+  return 0;
+}

@@ -1,0 +1,74 @@
+/**
+ * Loading a pipeline: read → parse → load plugins → validate → plan. Every problem comes
+ * back as a Diagnostic (never an exception) so the CLI can print them all at once.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { builtinSteps } from '../steps/index.js';
+import type { Diagnostic } from './diagnostic.js';
+import { parsePipelineText } from './parse.js';
+import type { Pipeline } from './pipeline.js';
+import { planPipeline, type Plan } from './plan.js';
+import { loadStepModule, pluginSourceHash, resolvePlugin } from './plugins.js';
+import { StepRegistry } from './registry.js';
+import { pluginSpecifiers } from './parse.js';
+import { validatePipeline } from './validate.js';
+
+export interface Loaded {
+  readonly registry: StepRegistry;
+  readonly pipeline?: Pipeline;
+  readonly plan?: Plan;
+  readonly diagnostics: Diagnostic[];
+  /** displayFile → text, for printing diagnostics. */
+  readonly sources: Map<string, string>;
+  /** Absolute paths of plugin modules (watched by `agglo watch`). */
+  readonly pluginFiles: string[];
+}
+
+export function builtinRegistry(): StepRegistry {
+  const reg = new StepRegistry();
+  for (const def of builtinSteps) reg.add(def);
+  return reg;
+}
+
+/** Loads and validates the pipeline at `file` (relative to `root` or absolute). */
+export async function loadPipeline(file: string, root: string): Promise<Loaded> {
+  const abs = path.resolve(root, file);
+  const displayFile = path.relative(root, abs) || file;
+  const registry = builtinRegistry();
+  const sources = new Map<string, string>();
+  const noFile = (message: string): Loaded => ({
+    registry, sources, pluginFiles: [],
+    diagnostics: [{ severity: 'error', code: 'missing-file', message, file: displayFile, line: 1, col: 1, endLine: 1, endCol: 1 }],
+  });
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, 'utf8');
+  } catch {
+    return noFile(`pipeline file \`${displayFile}\` does not exist`);
+  }
+  sources.set(displayFile, text);
+  const { parsed, diagnostics } = parsePipelineText(text, abs, displayFile);
+  if (!parsed) return { registry, sources, diagnostics, pluginFiles: [] };
+  const pluginFiles: string[] = [];
+  for (const { specifier, range } of pluginSpecifiers(parsed)) {
+    const resolved = resolvePlugin(specifier, root);
+    if (!resolved) {
+      diagnostics.push({ ...range, severity: 'error', code: 'missing-plugin', message: `plugin \`${specifier}\` not found (a path relative to the project root, or an installed package name)` });
+      continue;
+    }
+    try {
+      const defs = await loadStepModule(resolved);
+      if (defs.length === 0) throw new Error('it exports no step definitions ({name, version, params, inputs, outputs, run})');
+      const hash = pluginSourceHash(resolved);
+      for (const d of defs) registry.add(d, resolved, hash);
+      pluginFiles.push(resolved);
+    } catch (e) {
+      diagnostics.push({ ...range, severity: 'error', code: 'bad-plugin', message: `plugin \`${specifier}\` could not be loaded: ${(e as Error).message}` });
+    }
+  }
+  const v = validatePipeline(parsed, registry, pluginFiles, { root, fileExists: (p) => fs.existsSync(p), readText: (p) => fs.readFileSync(p, 'utf8') });
+  diagnostics.push(...v.diagnostics);
+  const ok = v.pipeline && !diagnostics.some((d) => d.severity === 'error');
+  return { registry, sources, diagnostics, pluginFiles, pipeline: v.pipeline, plan: ok ? planPipeline(v.pipeline!, registry) : undefined };
+}

@@ -1,0 +1,438 @@
+/**
+ * The runner: walks the plan, decides per task whether the cache answers (and why not),
+ * executes what must run with bounded concurrency, stores results, restores results/ files,
+ * and reports. The same walk with `dryRun` is `agglo status`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import { decodeValue, encodeValue, hashOf } from './canonical.js';
+import { explainMiss, summarizeReasons, type CurrentParts } from './explain.js';
+import type { Executor } from './executor.js';
+import { FileHasher } from './file-hash.js';
+import { CACHE_FORMAT, fingerprint } from './fingerprint.js';
+import { gather, InputSelector, selectionHash, type Producer } from './inputs.js';
+import { interpolateItem } from './interpolate.js';
+import { itemId } from './items.js';
+import { applyParamsSchema, filePathParams } from './params-schema.js';
+import type { Plan, PlannedStage } from './plan.js';
+import { loadState, stateName, type ItemState, type PipelineState, type StageState } from './state.js';
+import { writeFileAtomic, type Store } from './store.js';
+import { expandStageItems } from './expand.js';
+import type { ItemKey, Value } from './value.js';
+
+export type StageStatus = 'ran' | 'cached' | 'failed' | 'skipped' | 'would-run';
+export type TaskStatus = 'ran' | 'cached' | 'failed' | 'skipped' | 'would-run';
+
+export interface StageReport {
+  id: string;
+  step: string;
+  status: StageStatus;
+  reason: string;
+  items: { total: number; ran: number; cached: number; failed: number };
+  ms: number;
+  /** Failures, item by item ("" for a stage without foreach). */
+  errors: { item: string; reason: string; message: string; stack?: string }[];
+  /** Notes the step emitted on this run (first few per stage). */
+  notes: string[];
+  /** Items that would run / ran, with their reasons (status and --json). */
+  itemReasons?: { item: string; reason: string }[];
+}
+
+export interface RunReport {
+  ok: boolean;
+  pipeline: string;
+  ms: number;
+  stages: StageReport[];
+}
+
+export type RunEvent =
+  | { type: 'stage-start'; id: string; total: number; cached: number }
+  | { type: 'task-done'; id: string; status: TaskStatus }
+  | { type: 'stage-done'; report: StageReport }
+  | { type: 'warning'; message: string };
+
+export interface RunOptions {
+  readonly jobs: number;
+  readonly keepGoing: boolean;
+  /** Decide and explain, run nothing (agglo status). */
+  readonly dryRun: boolean;
+  /** Stages to bring up to date (with their upstream); all when empty. */
+  readonly targets?: readonly string[];
+  readonly onEvent?: (e: RunEvent) => void;
+}
+
+export interface EngineContext {
+  readonly plan: Plan;
+  readonly store: Store;
+  readonly executor: Executor;
+  readonly root: string;
+}
+
+interface Task {
+  readonly item: ItemKey | undefined;
+  readonly id: string;
+  status?: TaskStatus;
+  reason?: string;
+  fp?: string;
+  outputs?: Record<string, string>;
+  state?: ItemState;
+  params?: Record<string, unknown>;
+  /** How to obtain each input value, for running or repairing this task. */
+  loaders?: Record<string, () => Promise<Value>>;
+  error?: { reason: string; message: string; stack?: string };
+  notes?: string[];
+}
+
+interface StageRun extends Producer {
+  readonly planned: PlannedStage;
+  tasks: Task[];
+  items: ItemKey[];
+  report?: StageReport;
+}
+
+export async function runPipeline(ctx: EngineContext, opts: RunOptions): Promise<RunReport> {
+  return new Runner(ctx, opts).run();
+}
+
+class Runner {
+  private readonly runs = new Map<string, StageRun>();
+  private readonly memory = new Map<string, Value>();
+  private readonly hasher: FileHasher;
+  private readonly limit;
+  private readonly prev: PipelineState;
+  private readonly next: PipelineState;
+  private readonly stateKey: string;
+  private aborted = false;
+
+  constructor(private readonly ctx: EngineContext, private readonly opts: RunOptions) {
+    this.hasher = new FileHasher(ctx.root, ctx.store);
+    this.limit = pLimit(Math.max(1, opts.jobs));
+    this.stateKey = stateName(ctx.root, ctx.plan.pipeline.file);
+    const rel = path.relative(ctx.root, ctx.plan.pipeline.file);
+    this.prev = loadState(ctx.store, this.stateKey, rel);
+    // Stages deleted from the pipeline drop out of its state (gc may then collect them).
+    const kept = Object.entries(this.prev.stages).filter(([id]) => ctx.plan.stages.has(id));
+    this.next = { version: 1, file: rel, stages: Object.fromEntries(kept) };
+  }
+
+  private emit(e: RunEvent): void {
+    this.opts.onEvent?.(e);
+  }
+
+  private warn(message: string): void {
+    this.emit({ type: 'warning', message });
+  }
+
+  async run(): Promise<RunReport> {
+    const t0 = performance.now();
+    const wanted = this.wantedStages();
+    const done = new Map<string, Promise<void>>();
+    for (const id of this.ctx.plan.order) {
+      if (!wanted.has(id)) continue;
+      const planned = this.ctx.plan.stages.get(id)!;
+      const deps = planned.deps.map((d) => done.get(d)!);
+      done.set(id, Promise.all(deps).then(() => this.runStage(planned)));
+    }
+    await Promise.all(done.values());
+    if (!this.opts.dryRun) {
+      this.ctx.store.writeState(this.stateKey, this.next);
+      this.hasher.save();
+      this.ctx.store.flush();
+    }
+    const stages = this.ctx.plan.order.filter((id) => wanted.has(id)).map((id) => this.runs.get(id)!.report!);
+    return { ok: stages.every((s) => s.status !== 'failed' && s.status !== 'skipped'), pipeline: this.ctx.plan.pipeline.displayFile, ms: performance.now() - t0, stages };
+  }
+
+  private wantedStages(): Set<string> {
+    const targets = this.opts.targets ?? [];
+    if (targets.length === 0) return new Set(this.ctx.plan.order);
+    const out = new Set<string>();
+    const stack = [...targets];
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (out.has(id)) continue;
+      out.add(id);
+      stack.push(...(this.ctx.plan.stages.get(id)?.deps ?? []));
+    }
+    return out;
+  }
+
+  private finishStage(run: StageRun, report: StageReport): void {
+    run.report = report;
+    this.emit({ type: 'stage-done', report });
+  }
+
+  private skeleton(planned: PlannedStage, status: StageStatus, reason: string): StageReport {
+    return { id: planned.spec.id, step: planned.spec.step, status, reason, items: { total: 0, ran: 0, cached: 0, failed: 0 }, ms: 0, errors: [], notes: [] };
+  }
+
+  private async runStage(planned: PlannedStage): Promise<void> {
+    const t0 = performance.now();
+    const id = planned.spec.id;
+    const run: StageRun = {
+      planned, id, dims: planned.dims, items: [], tasks: [],
+      outputHash: (t, o) => run.tasks[t]?.outputs?.[o],
+    };
+    this.runs.set(id, run);
+    const badDep = planned.deps.find((d) => ['failed', 'skipped'].includes(this.runs.get(d)?.report?.status ?? ''));
+    if (badDep) return this.finishStage(run, this.skeleton(planned, 'skipped', `upstream \`${badDep}\` ${this.runs.get(badDep)!.report!.status}`));
+    if (this.aborted) return this.finishStage(run, this.skeleton(planned, 'skipped', 'not run: an earlier stage failed'));
+
+    const expanded = await expandStageItems(planned, {
+      root: this.ctx.root,
+      loadUpstream: (stage, output) => this.loadWhole(stage, output),
+      upstreamKnown: (stage) => this.runs.get(stage)?.report?.status !== 'would-run',
+    });
+    if ('error' in expanded) {
+      const rep = this.skeleton(planned, expanded.unknown ? 'would-run' : 'failed', expanded.error);
+      if (!expanded.unknown) rep.errors.push({ item: '', reason: 'foreach', message: expanded.error });
+      if (!expanded.unknown) this.fail();
+      return this.finishStage(run, rep);
+    }
+    run.items = expanded.items;
+    const keys: (ItemKey | undefined)[] = planned.dims.length ? run.items : [undefined];
+    run.tasks = keys.map((item) => ({ item, id: itemId(item, planned.dims) }));
+
+    const prevStage = this.prev.stages[id];
+    const selectors = new Map<string, InputSelector>();
+    for (const [name, ref] of Object.entries(planned.spec.inputs)) {
+      if (ref.kind === 'stage') selectors.set(name, new InputSelector(this.runs.get(ref.stage)!, planned.dims));
+    }
+    for (const task of run.tasks) this.decide(run, task, selectors, prevStage);
+
+    const cached = run.tasks.filter((t) => t.status === 'cached').length;
+    this.emit({ type: 'stage-start', id, total: run.tasks.length, cached });
+    const toRun = run.tasks.filter((t) => t.status === undefined);
+    if (!this.opts.dryRun) {
+      await Promise.all(toRun.map((t) => this.limit(() => this.execute(run, t))));
+      for (const t of run.tasks) if (t.status === 'cached') this.restoreFiles(t);
+    } else {
+      for (const t of toRun) t.status = 'would-run';
+    }
+    this.recordState(run, prevStage);
+    this.finishStage(run, this.report(run, performance.now() - t0));
+  }
+
+  /** Computes the task's params and fingerprint and decides cached / to run. */
+  private decide(run: StageRun, task: Task, selectors: Map<string, InputSelector>, prevStage: StageState | undefined): void {
+    const planned = run.planned;
+    const spec = planned.spec;
+    const def = planned.step.def;
+    const rawParams = task.item ? interpolateItem(spec.params, task.item) : spec.params;
+    const checked = applyParamsSchema(def, rawParams);
+    if (checked.errors.length > 0) {
+      return this.failTask(task, 'invalid-params', checked.errors.map((e) => `param ${e.path}: ${e.message}`).join('; '));
+    }
+    task.params = checked.params;
+    const files: Record<string, string> = {};
+    for (const f of filePathParams(def.params, checked.params)) {
+      const h = this.hasher.hash(path.resolve(this.ctx.root, f.value));
+      if (!h) return this.failTask(task, 'missing-file', `file \`${f.value}\` (param ${f.path.join('.')}) does not exist`);
+      files[f.value] = h;
+    }
+    const inputs: Record<string, string> = {};
+    const labels: Record<string, string> = {};
+    const loaders: Record<string, () => Promise<Value>> = {};
+    let unknownUpstream: string | undefined;
+    for (const [name, ref] of Object.entries(spec.inputs)) {
+      if (ref.kind === 'file') {
+        const abs = path.resolve(this.ctx.root, ref.path);
+        const h = this.hasher.hash(abs);
+        if (!h) return this.failTask(task, 'missing-file', `input \`${name}\`: file \`${ref.path}\` does not exist`);
+        inputs[name] = h;
+        labels[name] = `file \`${ref.path}\``;
+        loaders[name] = async () => ({ kind: 'file', path: abs, hash: h });
+        continue;
+      }
+      const up = this.runs.get(ref.stage)!;
+      const output = ref.output ?? Object.keys(up.planned.step.def.outputs)[0]!;
+      const sel = selectors.get(name)!.select(task.item);
+      if ('error' in sel) return this.failTask(task, 'missing-item', sel.error);
+      const h = selectionHash(up, sel, output);
+      labels[name] = `\`${ref.stage}\``;
+      if (h === undefined) { unknownUpstream ??= ref.stage; continue; }
+      inputs[name] = h;
+      loaders[name] = async () => {
+        if (sel.mode !== 'gather') return this.loadOutput(up, sel.tasks[0]!, output);
+        const vals = [];
+        for (const t of sel.tasks) vals.push(await this.loadOutput(up, t, output));
+        return gather(sel.tasks.map((t) => up.items[t]!), vals, up.dims);
+      };
+    }
+    task.loaders = loaders;
+    const prevItem = prevStage?.items[task.id];
+    const cur: CurrentParts = { stepVersion: def.version, stepSource: planned.step.sourceHash, params: spec.params, inputs, files, inputLabels: labels };
+    if (unknownUpstream !== undefined) {
+      task.reason = `upstream \`${unknownUpstream}\` will rerun`;
+      return;
+    }
+    task.fp = fingerprint({ cacheFormat: CACHE_FORMAT, step: def.name, stepVersion: def.version, stepSource: planned.step.sourceHash, params: checked.params, item: task.item ?? null, inputs, files });
+    task.state = { fp: task.fp, inputs, files, outputs: {} };
+    const hit = this.lookup(task.fp, prevItem);
+    if (hit) {
+      task.status = 'cached';
+      task.outputs = hit;
+      task.state = { ...task.state, outputs: hit };
+      return;
+    }
+    task.reason = explainMiss(prevStage, prevItem, cur, task.item !== undefined);
+  }
+
+  /** The outputs for a fingerprint if the cache has them intact. */
+  private lookup(fp: string, prevItem: ItemState | undefined): Record<string, string> | undefined {
+    const store = this.ctx.store;
+    // Fast path for no-op reruns: the pipeline state already knows this fingerprint.
+    const outputs = prevItem?.fp === fp ? prevItem.outputs : store.getRecord(fp)?.outputs;
+    if (!outputs) return undefined;
+    for (const h of Object.values(outputs)) if (!store.verifyObject(h)) return undefined;
+    return outputs;
+  }
+
+  private failTask(task: Task, reason: string, message: string): void {
+    task.status = 'failed';
+    task.reason = reason;
+    task.outputs = undefined;
+    task.error = { reason, message };
+  }
+
+  private fail(): void {
+    if (!this.opts.keepGoing) this.aborted = true;
+  }
+
+  /** Runs one task (or marks it skipped after a failure without --keep-going). */
+  private async execute(run: StageRun, task: Task): Promise<void> {
+    if (this.aborted) { task.status = 'skipped'; return; }
+    const planned = run.planned;
+    let inputs: Record<string, Value>;
+    try {
+      inputs = {};
+      for (const [name, load] of Object.entries(task.loaders ?? {})) inputs[name] = await load();
+    } catch (e) {
+      this.failTask(task, 'input-unavailable', (e as Error).message);
+      this.fail();
+      return;
+    }
+    const out = await this.ctx.executor.execute({
+      stage: planned.spec.id, item: task.item, step: planned.step.def.name, source: planned.step.source,
+      params: task.params!, inputs, root: this.ctx.root, heavy: planned.step.def.heavy === true,
+    });
+    if (!out.ok) {
+      this.failTask(task, out.reason, out.message);
+      if (out.stack) task.error!.stack = out.stack;
+      this.fail();
+      this.emit({ type: 'task-done', id: planned.spec.id, status: 'failed' });
+      return;
+    }
+    const store = this.ctx.store;
+    const outputs: Record<string, string> = {};
+    for (const [name, value] of Object.entries(out.outputs)) {
+      const h = store.putObject(encodeValue(value));
+      outputs[name] = h;
+      this.memory.set(h, value);
+    }
+    const files: Record<string, string> = {};
+    for (const f of out.files) {
+      const h = store.putObject(f.content);
+      files[f.path] = h;
+      const abs = path.resolve(this.ctx.root, f.path);
+      writeFileAtomic(abs, f.content);
+      this.hasher.remember(abs, h);
+    }
+    store.putRecord({ fingerprint: task.fp!, stage: planned.spec.id, item: task.item, step: planned.step.def.name, stepVersion: planned.step.def.version, outputs, files, notes: out.notes, ms: out.ms, createdAt: new Date().toISOString() });
+    task.notes = out.notes;
+    task.outputs = outputs;
+    task.state = { ...task.state!, outputs };
+    task.status = 'ran';
+    this.emit({ type: 'task-done', id: planned.spec.id, status: 'ran' });
+  }
+
+  /** A stored output value; a missing or corrupt object is recomputed by rerunning its task. */
+  private async loadOutput(run: StageRun, t: number, output: string): Promise<Value> {
+    const task = run.tasks[t]!;
+    const h = task.outputs?.[output];
+    if (h === undefined) throw new Error(`stage \`${run.id}\` has no result for ${task.id || 'its task'}`);
+    const mem = this.memory.get(h);
+    if (mem !== undefined) return mem;
+    const bytes = this.ctx.store.getObject(h);
+    if (bytes) {
+      const v = decodeValue(Buffer.from(bytes).toString('utf8')) as Value;
+      this.memory.set(h, v);
+      return v;
+    }
+    this.warn(`result of stage \`${run.id}\`${task.id ? ` (${task.id})` : ''} is missing or damaged in the cache; recomputing it`);
+    await this.execute(run, task);
+    if (task.status !== 'ran') throw new Error(`could not recompute stage \`${run.id}\`${task.id ? ` item ${task.id}` : ''}`);
+    const again = task.outputs![output]!;
+    if (again !== h) this.warn(`stage \`${run.id}\` gave a different result when recomputed: its step is not deterministic`);
+    return this.memory.get(again)!;
+  }
+
+  /** Whole output of a stage (for foreach over an upstream column). */
+  private async loadWhole(stage: string, output: string | undefined): Promise<Value> {
+    const up = this.runs.get(stage)!;
+    const out = output ?? Object.keys(up.planned.step.def.outputs)[0]!;
+    if (up.dims.length === 0) return this.loadOutput(up, 0, out);
+    const vals = [];
+    for (let t = 0; t < up.tasks.length; t++) vals.push(await this.loadOutput(up, t, out));
+    return gather(up.items, vals, up.dims);
+  }
+
+  /** On a cache hit, puts back results/ files that were deleted or edited (DVC checkout). */
+  private restoreFiles(task: Task): void {
+    const rec = this.ctx.store.getRecord(task.fp!);
+    for (const [rel, h] of Object.entries(rec?.files ?? {})) {
+      const abs = path.resolve(this.ctx.root, rel);
+      if (this.hasher.hash(abs) === h) continue;
+      const bytes = this.ctx.store.getObject(h);
+      if (!bytes) { this.warn(`cannot restore ${rel}: its cached copy is missing`); continue; }
+      writeFileAtomic(abs, bytes);
+      this.hasher.remember(abs, h);
+      this.warn(`restored ${rel} from the cache (it was missing or edited)`);
+    }
+  }
+
+  private recordState(run: StageRun, prevStage: StageState | undefined): void {
+    if (this.opts.dryRun) return;
+    const def = run.planned.step.def;
+    const items: Record<string, ItemState> = {};
+    for (const t of run.tasks) {
+      if (t.status === 'ran' || t.status === 'cached') items[t.id] = t.state!;
+      else if (prevStage?.items[t.id] && t.status !== 'failed') items[t.id] = prevStage.items[t.id]!;
+    }
+    this.next.stages[run.id] = { step: def.name, stepVersion: def.version, stepSource: run.planned.step.sourceHash, params: run.planned.spec.params, items };
+  }
+
+  private report(run: StageRun, ms: number): StageReport {
+    const count = (s: TaskStatus) => run.tasks.filter((t) => t.status === s).length;
+    const failed = run.tasks.filter((t) => t.status === 'failed');
+    const ranOrWould = run.tasks.filter((t) => t.status === 'ran' || t.status === 'would-run');
+    const items = { total: run.tasks.length, ran: count('ran'), cached: count('cached'), failed: failed.length };
+    const errors = failed.map((t) => {
+      const e = t.error!;
+      return { item: t.id, reason: e.reason, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+    });
+    const notes = run.tasks.flatMap((t) => (t.notes ?? []).map((n) => (t.id ? `${t.id}: ${n}` : n)));
+    let status: StageStatus;
+    let reason: string;
+    if (failed.length > 0) {
+      status = 'failed';
+      const first = errors[0]!;
+      reason = `${first.item ? `item ${first.item}: ` : ''}${first.message}${failed.length > 1 ? ` (and ${failed.length - 1} more failed item${failed.length > 2 ? 's' : ''})` : ''}`;
+    } else if (count('skipped') > 0) {
+      status = 'skipped';
+      reason = 'not run: an earlier stage failed';
+    } else if (ranOrWould.length > 0) {
+      status = this.opts.dryRun ? 'would-run' : 'ran';
+      reason = summarizeReasons(ranOrWould.map((t) => t.reason ?? 'unknown'));
+    } else {
+      status = 'cached';
+      reason = 'up to date';
+    }
+    const itemReasons = ranOrWould.map((t) => ({ item: t.id, reason: t.reason ?? '' }));
+    return { id: run.id, step: run.planned.spec.step, status, reason, items, ms, errors, notes, itemReasons };
+  }
+}
+
+/** Hash helper re-exported for tests that compute expected fingerprints. */
+export { hashOf };

@@ -1,0 +1,46 @@
+/**
+ * Per-pipeline state: what each stage and item looked like when it last ran or was found
+ * cached. Records in the store are shared by every pipeline (keyed by fingerprint); this
+ * state is what lets `status` and `run` say *why* something reruns (targets' meta, wireit's
+ * previous fingerprint). Losing it loses explanations, never results.
+ */
+import path from 'node:path';
+import type { Store } from './store.js';
+
+export interface ItemState {
+  /** Fingerprint at the last run. */
+  readonly fp: string;
+  /** Input name → content hash, as in the fingerprint. */
+  readonly inputs: Record<string, string>;
+  /** file-path param → content hash. */
+  readonly files: Record<string, string>;
+  /** Output name → object hash. */
+  readonly outputs: Record<string, string>;
+}
+
+export interface StageState {
+  readonly step: string;
+  readonly stepVersion: string;
+  readonly stepSource: string;
+  /** The stage's params as written (after `${params}` substitution), for "which param changed". */
+  readonly params: Record<string, unknown>;
+  /** itemId ('' for a stage without foreach) → item state. */
+  readonly items: Record<string, ItemState>;
+}
+
+export interface PipelineState {
+  readonly version: 1;
+  /** The pipeline file relative to the project root (gc drops the state of deleted pipelines). */
+  readonly file: string;
+  readonly stages: Record<string, StageState>;
+}
+
+/** State name for a pipeline file: its path relative to the project root, made file-safe. */
+export function stateName(root: string, pipelineFile: string): string {
+  return `pipeline-${path.relative(root, pipelineFile).replace(/[^A-Za-z0-9._-]+/g, '_')}`;
+}
+
+export function loadState(store: Store, name: string, file = ''): PipelineState {
+  const s = store.readState(name) as PipelineState | undefined;
+  return s && s.version === 1 && typeof s.stages === 'object' ? s : { version: 1, file, stages: {} };
+}

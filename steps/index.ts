@@ -1,0 +1,52 @@
+/**
+ * The built-in steps, listed explicitly (vega's transform registry style). A new built-in
+ * step is one file in steps/ plus one line here.
+ */
+import type { StepDefinition } from '../engine/step.js';
+import { concordance } from './concordance.js';
+import { controlTotals } from './control-totals.js';
+import { derive } from './derive.js';
+import { describe } from './describe.js';
+import { digitalValueAdded } from './digital-value-added.js';
+import { entropyWeight } from './entropy-weight.js';
+import { filter } from './filter.js';
+import { gras } from './gras.js';
+import { impute } from './impute.js';
+import { ioCoefficients } from './io-coefficients.js';
+import { ioTable } from './io-table.js';
+import { join } from './join.js';
+import { leontief } from './leontief.js';
+import { locationQuotient } from './location-quotient.js';
+import { pivotLonger } from './pivot-longer.js';
+import { pivotWider } from './pivot-wider.js';
+import { practitioners } from './practitioners.js';
+import { rank } from './rank.js';
+import { ras } from './ras.js';
+import { readCsv } from './read-csv.js';
+import { select } from './select.js';
+import { writeCsv } from './write-csv.js';
+
+export const builtinSteps: StepDefinition[] = [
+  concordance,
+  controlTotals,
+  derive,
+  describe,
+  digitalValueAdded,
+  entropyWeight,
+  filter,
+  gras,
+  impute,
+  ioCoefficients,
+  ioTable,
+  join,
+  leontief,
+  locationQuotient,
+  pivotLonger,
+  pivotWider,
+  practitioners,
+  rank,
+  ras,
+  readCsv,
+  select,
+  writeCsv,
+];
