@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StepError } from '../../engine/step.js';
 import { tableRows } from '../../engine/table.js';
-import type { Table } from '../../engine/value.js';
+import type { Table, Value } from '../../engine/value.js';
 import type { IoTable } from '../../steps/io-types.js';
 import { digitalValueAdded } from '../../steps/digital-value-added.js';
 import { makeContext } from '../support/context.js';
@@ -18,7 +18,7 @@ const io: IoTable = {
 };
 
 function run(params: Parameters<typeof digitalValueAdded.run>[0]['params'], input: unknown = io, item?: Record<string, string | number>) {
-  const ctx = makeContext(params, { io: input as IoTable }, { item });
+  const ctx = makeContext(params, { io: input as Value }, { item });
   const out = digitalValueAdded.run(ctx) as { summary: Table; contributions: Table };
   return { ...out, notes: ctx.notes };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StepError } from '../../engine/step.js';
 import { numericColumn, tableFromRows } from '../../engine/table.js';
-import type { Table } from '../../engine/value.js';
+import type { Table, Value } from '../../engine/value.js';
 import { locationQuotient, type LocationQuotientParams } from '../../steps/location-quotient.js';
 import { makeContext } from '../support/context.js';
 
@@ -16,7 +16,7 @@ const data = tableFromRows([
 ]);
 
 function run(params: LocationQuotientParams, input: Table = data, national?: Table): Table {
-  const inputs = national ? { data: input, national } : { data: input };
+  const inputs: Record<string, Value> = national ? { data: input, national } : { data: input };
   return (locationQuotient.run(makeContext(params, inputs)) as { data: Table }).data;
 }
 
