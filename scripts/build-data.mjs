@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// Build data/tidy/ and data/concordance/ from data/raw/ (never from outside the repository).
+// Usage: node scripts/build-data.mjs      (deterministic: same raw files -> same bytes)
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readCsv, writeCsv, num } from './data/csv.mjs';
+import { readIoTable, concordanceSpecs, writeConcordances, applyConcordance, annualise, NATIONAL_TABLES, IO_FIELDS } from './data/io-national.mjs';
+import { buildRealPanel, REAL_COLUMNS } from './data/panel.mjs';
+import { addSynthetic, SYNTHETIC_COLUMNS } from './data/synthetic.mjs';
+import { dictionaryRows } from './data/dictionary.mjs';
+import { moments } from './data/calibrate.mjs';
+
+const DATA = join(dirname(fileURLToPath(import.meta.url)), '..', 'data');
+const raw = (p) => join(DATA, 'raw', p);
+const tidy = (p) => join(DATA, 'tidy', p);
+const YEARS = Array.from({ length: 13 }, (_, i) => 2011 + i);
+
+// 1. provinces
+const provinces = readCsv(raw('provinces.csv')).rows;
+writeCsv(tidy('provinces.csv'), ['code', 'name_en', 'name_zh', 'region'], provinces.map((p) => [p.code, p.name_en, p.name_zh, p.region]));
+
+// 2. provincial 2007 tables: same cells, renamed columns, values kept as published strings
+const io07 = readCsv(raw('io_provincial_2007_long.csv')).rows;
+writeCsv(tidy('io_provincial_2007.csv'), ['province', 'row', 'col', 'value'], io07.map((r) => [r.prov, r.row_code, r.col_code, r.value_10k_yuan]));
+
+// 3. panel (real, then synthetic)
+const panel = buildRealPanel({
+  provinces, years: YEARS,
+  panelRows: readCsv(raw('provincial_panel_2011_2023.csv')).rows,
+  rdRows: readCsv(raw('provincial_rd_2011_2023_long.csv')).rows,
+  pkuRows: readCsv(raw('pku_digital_finance_index_2011_2023.csv')).rows,
+  epsRows: readCsv(raw('provincial_eps_macro_2011_2023_long.csv')).rows,
+});
+const table4 = new Map(readCsv(join(DATA, 'paper', 'table4_descriptive.csv')).rows.map((r) => [r.symbol, { mean: num(r.mean), sd: num(r.sd), min: num(r.min), max: num(r.max) }]));
+const empRow = readCsv(raw('io_national/china_employment_by_sector_1990_2018.csv')).rows.find((r) => r.Code === 'TOT');
+const nationalEmployment = new Map(Object.entries(empRow).filter(([k]) => /^\d{4}$/.test(k)).map(([k, v]) => [Number(k), num(v)]));
+const population31 = new Map();
+for (const r of readCsv(raw('provincial_panel_2011_2023.csv')).rows) {
+  population31.set(Number(r['年份']), (population31.get(Number(r['年份'])) ?? 0) + num(r['总人口（万人）']));
+}
+const report = addSynthetic(panel, { provinces, table4, nationalEmployment, population31 });
+const panelCols = [...REAL_COLUMNS, ...SYNTHETIC_COLUMNS].map((c) => c.name);
+writeCsv(tidy('panel.csv'), panelCols, panel.map((r) => panelCols.map((c) => (c === 'year' ? String(r[c]) : r[c]))));
+
+// 4. national tables -> 2007-class 42 sectors
+const tables = new Map(NATIONAL_TABLES.map((t) => [t.year, readIoTable(raw(`io_national/${t.file}`))]));
+const specs = concordanceSpecs(tables.get(2007), tables.get(2012));
+const namesByFrom = Object.fromEntries(NATIONAL_TABLES.map((t) => [t.from, tables.get(t.year)]));
+writeConcordances(DATA, specs, namesByFrom);
+const byYear = new Map();
+for (const t of NATIONAL_TABLES) {
+  const mapped = applyConcordance(tables.get(t.year), join(DATA, 'concordance', `${t.from}_to_2007_42.csv`));
+  const before = [...tables.get(t.year).values()].reduce((s, v) => s + v.output, 0);
+  const after = [...mapped.values()].reduce((s, v) => s + v.output, 0);
+  if (Math.abs(after / before - 1) > 1e-9) throw new Error(`${t.year}: output total changed by the concordance`);
+  byYear.set(t.year, mapped);
+}
+const natRows = [];
+for (const [y, m] of byYear) for (const [s, v] of m) natRows.push([String(y), String(s), ...IO_FIELDS.map((f) => v[f])]);
+writeCsv(tidy('io_national_sectors.csv'), ['year', 'sector', ...IO_FIELDS], natRows);
+const gdpSum = new Map(YEARS.map((y) => [y, panel.filter((r) => r.year === y).reduce((s, r) => s + r.gdp, 0)]));
+writeCsv(tidy('io_national_sectors_annual.csv'), ['year', 'sector', ...IO_FIELDS, 'source', 'basis'],
+  annualise(byYear, YEARS, gdpSum).map((r) => [String(r[0]), ...r.slice(1)]));
+
+// 5. dictionary
+writeCsv(tidy('dictionary.csv'), ['file', 'column', 'description', 'unit', 'status', 'source'], dictionaryRows(Object.keys(specs)));
+
+// 6. checks printed for docs/data.md
+const gd = panel.find((r) => r.province === 'GUD' && r.year === 2023);
+console.log(`Guangdong 2023 GDP: ${gd.gdp} (100 million yuan)`);
+const prov07 = new Map();
+for (const r of io07) if (r.col_code === '58' && Number(r.row_code) <= 42) prov07.set(Number(r.row_code), (prov07.get(Number(r.row_code)) ?? 0) + Number(r.value_10k_yuan));
+const n07 = byYear.get(2007);
+console.log('2007 sum of provincial output / national output, by sector:',
+  [...n07.keys()].map((s) => `${s}:${(prov07.get(s) / n07.get(s).output).toFixed(2)}`).join(' '));
+console.log('national VA total (trillion yuan):', [...byYear].map(([y, m]) => `${y}:${([...m.values()].reduce((s, v) => s + v.value_added, 0) / 1e8).toFixed(2)}`).join(' '));
+console.log('calibration:', JSON.stringify(report.moments));
+console.log('beds 2011 common shift:', report.bedsShift.toFixed(4));
+console.log('employment ratio:', JSON.stringify(report.employmentRatio));
+for (const sym of ['gdp', 'estr', 'pdl', 'rd', 'urban', 'med']) {
+  const f = { gdp: (r) => Math.log(r.gdp), estr: (r) => r.tertiary_share, pdl: (r) => Math.log(r.college_students_per_100k),
+    rd: (r) => (r.rd_spend_industrial === null ? null : r.rd_spend_industrial / r.gdp), urban: (r) => r.urbanization_rate,
+    med: (r) => (r.hospital_beds_per_10k === null ? null : Math.log(r.hospital_beds_per_10k)) }[sym];
+  const m = moments(panel.map(f));
+  console.log(`real ${sym}: n=${m.n} mean=${m.mean.toFixed(4)} sd=${m.sd.toFixed(4)} min=${m.min.toFixed(4)} max=${m.max.toFixed(4)}  (Table 4: ${JSON.stringify(table4.get(sym))})`);
+}
+console.log('missing cells in panel.csv:');
+for (const c of panelCols) {
+  const miss = panel.filter((r) => r[c] === null || r[c] === undefined);
+  if (miss.length) {
+    const years = [...new Set(miss.map((r) => r.year))];
+    const detail = years.map((y) => { const ps = miss.filter((r) => r.year === y).map((r) => r.province); return ps.length === 30 ? `${y}: all 30` : `${y}: ${ps.join(' ')}`; });
+    console.log(`  ${c}: ${miss.length} (${detail.join('; ')})`);
+  }
+}

@@ -1,0 +1,66 @@
+// Entries of data/tidy/dictionary.csv: every column of every tidy and concordance file.
+import { REAL_COLUMNS } from './panel.mjs';
+import { SYNTHETIC_COLUMNS } from './synthetic.mjs';
+
+const IO_UNIT = '10,000 yuan (current producer prices)';
+const NAT = 'raw/io_national/china_<year>_*.csv via concordance/<from>_to_2007_42.csv';
+
+const ioCols = (status, source) => [
+  ['year', 'national table year', 'year', status, source],
+  ['sector', '2007-class 42-sector code (concordance/sectors_2007_42.csv)', 'code', status, source],
+  ['output', 'total output (= total input, TI row)', IO_UNIT, status, source],
+  ['value_added', 'total value added (TVA row)', IO_UNIT, status, source],
+  ['intermediate_input', 'total intermediate input of the sector (TII row, column sum of Z)', IO_UNIT, status, source],
+  ['intermediate_use', 'total intermediate use of the product, domestic and imported (TIU column, row sum of Z)', IO_UNIT, status, source],
+  ['final_use', 'total final use of the product incl. exports, domestic and imported (TFU)', IO_UNIT, status, source],
+  ['imports', 'imports of the product (IM column; GO of the Imports rows in 2017+ tables)', IO_UNIT, status, source],
+  ['other', 'balancing item (ERR column; 0 in 2017+ tables): output = intermediate_use + final_use - imports + other', IO_UNIT, status, source],
+];
+
+const concordanceCols = (from) => [
+  ['from_code', `sector code in the ${from} classification`, 'code', 'real', 'mapping decisions in docs/data.md'],
+  ['to_code', '2007-class 42-sector code', 'code', 'real', 'mapping decisions in docs/data.md'],
+  ['weight', 'share of the source sector assigned to to_code (weights of one from_code sum to 1)', 'fraction', 'derived', 'output shares in the detailed 2007 (135) or 2012 (139) national table, see docs/data.md'],
+  ['from_name', 'English name of the source sector', 'text', 'real', 'raw/io_national table rows'],
+  ['to_name', 'English name of the 2007-class sector', 'text', 'real', 'concordance/sectors_2007_42.csv'],
+];
+
+/** All dictionary rows: [file, column, description, unit, status, source]. */
+export function dictionaryRows(concordanceFroms) {
+  const rows = [];
+  const add = (file, cols) => { for (const [c, d, u, s, src] of cols) rows.push([file, c, d, u, s, src]); };
+  add('tidy/provinces.csv', [
+    ['code', 'three-letter code used by the 2007 provincial input-output workbook', 'code', 'real', 'raw/provinces.csv'],
+    ['name_en', 'English name as in the paper', 'text', 'real', 'raw/provinces.csv'],
+    ['name_zh', 'Chinese short name as in the panel files', 'text', 'real', 'raw/provinces.csv'],
+    ['region', 'East / Central / West / Northeast', 'text', 'real', 'raw/provinces.csv'],
+  ]);
+  add('tidy/io_provincial_2007.csv', [
+    ['province', 'province code', 'code', 'real', 'raw/io_provincial_2007_long.csv prov'],
+    ['row', 'row code: 1-42 sectors, 43 total intermediate input, 44-47 value-added components, 48 total value added, 49 total input', 'code', 'real', 'raw/io_provincial_2007_long.csv row_code'],
+    ['col', 'column code: 1-42 sectors, 43 total intermediate use, 44-57 final use, imports, inflows, other, 58 total output', 'code', 'real', 'raw/io_provincial_2007_long.csv col_code'],
+    ['value', 'transaction value', IO_UNIT, 'real', 'raw/io_provincial_2007_long.csv value_10k_yuan'],
+  ]);
+  add('tidy/io_national_sectors.csv', ioCols('derived', NAT));
+  add('tidy/io_national_sectors_annual.csv', [
+    ...ioCols('derived', 'tidy/io_national_sectors.csv (interpolated / carried forward as in column source)'),
+    ['source', 'exact year | interpolated | carried forward', 'text', 'derived', 'scripts/data/io-national.mjs annualise'],
+    ['basis', 'benchmark year(s) used: Y, LO-HI (linear interpolation), or 2020 x GDP ratio', 'text', 'derived', 'scripts/data/io-national.mjs annualise'],
+  ]);
+  add('tidy/panel.csv', [...REAL_COLUMNS, ...SYNTHETIC_COLUMNS].map((c) => [c.name, c.description, c.unit, c.status, c.source]));
+  add('tidy/dictionary.csv', [
+    ['file', 'file path relative to data/', 'text', 'derived', 'scripts/data/dictionary.mjs'],
+    ['column', 'column name', 'text', 'derived', 'scripts/data/dictionary.mjs'],
+    ['description', 'what the column holds', 'text', 'derived', 'scripts/data/dictionary.mjs'],
+    ['unit', 'unit of the values', 'text', 'derived', 'scripts/data/dictionary.mjs'],
+    ['status', 'real (copied, at most rescaled) | derived (computed from real) | synthetic (generated stand-in)', 'text', 'derived', 'scripts/data/dictionary.mjs'],
+    ['source', 'raw file and column, or the computation', 'text', 'derived', 'scripts/data/dictionary.mjs'],
+  ]);
+  for (const from of concordanceFroms) add(`concordance/${from}_to_2007_42.csv`, concordanceCols(from));
+  add('concordance/sectors_2007_42.csv', [
+    ['code', '2007-class 42-sector code', 'code', 'real', 'NBS 2007 42-sector classification'],
+    ['name_en', 'English name', 'text', 'real', 'provenance notes of the 2007 provincial tables'],
+    ['name_zh', 'Chinese name', 'text', 'real', 'NBS 2007 42-sector table'],
+  ]);
+  return rows;
+}
