@@ -27,7 +27,7 @@ function sectorIndices(io: IoTable, codes: (string | number)[], param: string): 
     if (i < 0) {
       throw new StepError('unknown-sector', `param \`${param}\` names sector \`${c}\`, which the input-output table does not have; its sectors are: ${io.sectors.join(', ')}`);
     }
-    out.push(i);
+    if (!out.includes(i)) out.push(i); // a code listed twice must not be summed twice
   }
   return out;
 }

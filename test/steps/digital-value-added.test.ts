@@ -49,6 +49,11 @@ describe('digital-value-added step', () => {
     expect(Object.keys(tableRows(summary)[0]!)).toEqual(['digital_va', 'idva', 'total_va', 'digital_share', 'idva_share']);
   });
 
+  it('a sector listed twice (19 and "19") counts once', () => {
+    const { summary } = run({ digital: [3, '3'] });
+    expect(tableRows(summary)[0]!.idva).toBeCloseTo(18.5, 12);
+  });
+
   it('exclude removes a sector from the traditional set', () => {
     const { summary, contributions } = run({ digital: ['3'], exclude: ['1'] });
     expect(tableRows(summary)[0]!.idva).toBeCloseTo(15, 12);
