@@ -34,12 +34,12 @@ export const derive = defineStep<DeriveParams>({
   },
   inputs: { data: { description: 'The table to extend.' } },
   outputs: { table: 'The input table with the derived columns added (or replaced in place).' },
-  run(ctx) {
+  async run(ctx) {
     let table = tableInput(ctx, 'data', 'derive');
     const n = nrow(table);
     for (const [name, source] of Object.entries(ctx.params.columns)) {
       const what = `derive column \`${name}\``;
-      const expr = compileRowExpression(source, columnNames(table), what);
+      const expr = await compileRowExpression(source, columnNames(table), what);
       const cols = new Map(table.columns.map((c) => [c.name, c.values]));
       const get = (i: number) => (col: string): Cell => cols.get(col)?.[i] ?? null;
       const out: Cell[] = new Array(n);

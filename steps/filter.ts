@@ -33,11 +33,11 @@ export const filter = defineStep<FilterParams>({
   },
   inputs: { data: { description: 'The table to filter.' } },
   outputs: { table: 'The rows that pass, in their original order.' },
-  run(ctx) {
+  async run(ctx) {
     const table = tableInput(ctx, 'data', 'filter');
     const { where } = ctx.params;
     const what = 'filter `where`';
-    const expr = compileRowExpression(where, columnNames(table), what);
+    const expr = await compileRowExpression(where, columnNames(table), what);
     const cols = new Map(table.columns.map((c) => [c.name, c.values]));
     const n = nrow(table);
     const keep = new Uint8Array(n);

@@ -13,15 +13,9 @@
  * `predictable: true` makes sqrt(-1), log(-1) give NaN rather than a complex number; `==`
  * and `!=` compare two strings as text (plain mathjs would try to turn them into numbers).
  */
-import { all, create } from 'mathjs';
-import type { MathNode } from 'mathjs';
+import type { MathJsInstance, MathNode } from 'mathjs';
 import { StepError } from '../../engine/step.js';
 import type { Cell } from '../../engine/value.js';
-
-const math = create(all!, { predictable: true }); // mathjs types `all` as optional; it is always present
-const parse = math.parse;
-const mathEqual = math.equal as (a: unknown, b: unknown) => unknown;
-const mathUnequal = math.unequal as (a: unknown, b: unknown) => unknown;
 
 /** Replaced in the instance by throwing functions: they parse or alter the parser (mathjs "Security" page). */
 const DISABLED = [
@@ -29,30 +23,46 @@ const DISABLED = [
   'simplifyCore', 'derivative', 'resolve', 'reviver', 'rationalize', 'leafCount', 'symbolicEqual',
 ];
 /** Names an expression may not mention (checked before it runs): the above plus parser plumbing and units. */
-const BLOCKED = [...DISABLED, 'parser', 'chain', 'typed', 'config', 'help', 'replacer', 'unit', 'splitUnit', 'to', 'toBest'];
+const BLOCKED = new Set([...DISABLED, 'parser', 'chain', 'typed', 'config', 'help', 'replacer', 'unit', 'splitUnit', 'to', 'toBest']);
 
-const disabled = (name: string) => () => {
-  throw new Error(`function ${name} is disabled in expressions`);
-};
-math.import(
-  {
-    equal: (a: unknown, b: unknown) => (typeof a === 'string' && typeof b === 'string' ? a === b : mathEqual(a, b)),
-    unequal: (a: unknown, b: unknown) => (typeof a === 'string' && typeof b === 'string' ? a !== b : mathUnequal(a, b)),
-    ...Object.fromEntries(DISABLED.filter((n) => n in math).map((n) => [n, disabled(n)])),
-  },
-  { override: true },
-);
+interface Sandbox {
+  readonly parse: (source: string) => MathNode;
+  /** Whether `name` is a mathjs function or numeric constant an expression may use. */
+  readonly isMathName: (name: string) => boolean;
+}
 
-const blocked = new Set(BLOCKED);
-const namespace = math as unknown as Record<string, unknown>;
+let sandbox: Promise<Sandbox> | undefined;
 
-/** Whether `name` is a mathjs function or numeric constant an expression may use. */
-function isMathName(name: string): boolean {
-  if (blocked.has(name) || !Object.prototype.hasOwnProperty.call(namespace, name)) return false;
-  const v = namespace[name];
-  if (typeof v === 'number') return true; // pi, e, tau, phi, LN2, …
-  // Classes (Unit, Matrix, SymbolNode, …) start with a capital letter; functions do not.
-  return typeof v === 'function' && /^[a-z]/.test(name);
+/** The hardened mathjs instance, created on first use (loading mathjs takes a moment). */
+function loadSandbox(): Promise<Sandbox> {
+  sandbox ??= import('mathjs').then(({ create, all }) => {
+    // mathjs types `all` as optional; it is always present.
+    const math: MathJsInstance = create(all!, { predictable: true });
+    const parse = math.parse;
+    const mathEqual = math.equal as (a: unknown, b: unknown) => unknown;
+    const mathUnequal = math.unequal as (a: unknown, b: unknown) => unknown;
+    const disabled = (name: string) => () => {
+      throw new Error(`function ${name} is disabled in expressions`);
+    };
+    math.import(
+      {
+        equal: (a: unknown, b: unknown) => (typeof a === 'string' && typeof b === 'string' ? a === b : mathEqual(a, b)),
+        unequal: (a: unknown, b: unknown) => (typeof a === 'string' && typeof b === 'string' ? a !== b : mathUnequal(a, b)),
+        ...Object.fromEntries(DISABLED.filter((n) => n in math).map((n) => [n, disabled(n)])),
+      },
+      { override: true },
+    );
+    const namespace = math as unknown as Record<string, unknown>;
+    const isMathName = (name: string): boolean => {
+      if (BLOCKED.has(name) || !Object.prototype.hasOwnProperty.call(namespace, name)) return false;
+      const v = namespace[name];
+      if (typeof v === 'number') return true; // pi, e, tau, phi, LN2, …
+      // Classes (Unit, Matrix, SymbolNode, …) start with a capital letter; functions do not.
+      return typeof v === 'function' && /^[a-z]/.test(name);
+    };
+    return { parse: (source: string) => parse(source), isMathName };
+  });
+  return sandbox;
 }
 
 /** A checked, compiled expression. */
@@ -72,7 +82,8 @@ export interface RowExpression {
  * Parses and checks `source`. `what` names it in messages (e.g. "derive column `gdp`");
  * `available` are the column names the row has.
  */
-export function compileRowExpression(source: string, available: readonly string[], what: string): RowExpression {
+export async function compileRowExpression(source: string, available: readonly string[], what: string): Promise<RowExpression> {
+  const { parse, isMathName } = await loadSandbox();
   let node: MathNode;
   try {
     node = parse(source);
@@ -88,7 +99,7 @@ export function compileRowExpression(source: string, available: readonly string[
     } else if (n.type === 'SymbolNode') {
       const name = (n as unknown as { name: string }).name;
       if (cols.has(name)) used.add(name);
-      else if (blocked.has(name)) problems.push(`\`${name}\` is disabled in expressions`);
+      else if (BLOCKED.has(name)) problems.push(`\`${name}\` is disabled in expressions`);
       else if (!isMathName(name)) {
         problems.push(`unknown name \`${name}\`; the row's columns are: ${available.join(', ') || '(none)'}`);
       }

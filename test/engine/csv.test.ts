@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { formatCell, formatCsv, parseCsv, splitCsv } from '../../engine/csv.js';
+import { StepError } from '../../engine/step.js';
+import { tableFromColumns, tableRows } from '../../engine/table.js';
+
+function failure(f: () => unknown): StepError {
+  try { f(); } catch (e) { if (e instanceof StepError) return e; throw e; }
+  throw new Error('expected a StepError');
+}
+
+describe('parseCsv: RFC 4180 syntax', () => {
+  it('reads quoted fields with commas, doubled quotes and newlines, CRLF and a BOM', () => {
+    // Hand-written file: 2 data rows; row 1's `note` spans two lines.
+    const text = '\uFEFFid,note,x\r\n1,"a, b ""c""\r\nd",2.5\r\n2,plain,-3\r\n';
+    const t = parseCsv(text);
+    expect(tableRows(t)).toEqual([
+      { id: 1, note: 'a, b "c"\r\nd', x: 2.5 },
+      { id: 2, note: 'plain', x: -3 },
+    ]);
+  });
+
+  it('accepts LF and CR line ends, a missing final newline, and skips blank lines', () => {
+    expect(tableRows(parseCsv('a,b\n1,2\n\n3,4'))).toEqual([{ a: 1, b: 2 }, { a: 3, b: 4 }]);
+    expect(tableRows(parseCsv('a,b\r1,2\r3,4\r'))).toEqual([{ a: 1, b: 2 }, { a: 3, b: 4 }]);
+  });
+
+  it('reports a ragged row as file:line, counting lines inside quoted fields', () => {
+    // Row "2,x" starts on line 4: line 2 holds the start of a quoted field that ends on line 3.
+    const e = failure(() => parseCsv('a,b\n1,"two\nlines"\n2,x,extra\n', { file: 'data/p.csv' }));
+    expect(e.reason).toBe('malformed-csv');
+    expect(e.message).toMatch(/^data\/p\.csv:4: this row has 3 fields but the header has 2/);
+  });
+
+  it('reports an unterminated quote at the line where it opens, and text after a closing quote', () => {
+    expect(failure(() => parseCsv('a\n1\n"open\n\n', { file: 'f.csv' })).message).toMatch(/^f\.csv:3: a quoted field is never closed/);
+    expect(failure(() => parseCsv('a,b\n"x"y,1\n', { file: 'f.csv' })).message).toMatch(/^f\.csv:2: unexpected text after a closing quote/);
+  });
+
+  it('rejects an empty file, an empty header name and a duplicate header name', () => {
+    expect(failure(() => parseCsv('', { file: 'f.csv' })).message).toMatch(/f\.csv:1: the file is empty/);
+    expect(failure(() => parseCsv('a,,c\n1,2,3\n')).message).toMatch(/column 2 of the header has no name/);
+    expect(failure(() => parseCsv('a,b,a\n1,2,3\n')).message).toMatch(/names column `a` twice/);
+  });
+
+  it('splitCsv returns the error as a value (for the engine)', () => {
+    const r = splitCsv('a,b\n1\n');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.line).toBe(2);
+  });
+});
+
+describe('parseCsv: typing', () => {
+  it('reads "", NA, NaN and null as missing and types each column', () => {
+    const t = parseCsv('code,x,name\n01,1.5,BEJ\n02,NA,\n03,NaN,null\nA4,"2",TJ\n');
+    expect(tableRows(t)).toEqual([
+      // `code` mixes "01" and "A4", so it stays text (column typing, like readr).
+      { code: '01', x: 1.5, name: 'BEJ' },
+      { code: '02', x: null, name: null },
+      { code: '03', x: null, name: null },
+      // A quoted number is still a number (exporters that quote every field).
+      { code: 'A4', x: 2, name: 'TJ' },
+    ]);
+  });
+
+  it('keeps columns listed in `strings` as text', () => {
+    const t = parseCsv('sector,v\n01,1\n02,2\n', { strings: ['sector'] });
+    expect(tableRows(t)).toEqual([{ sector: '01', v: 1 }, { sector: '02', v: 2 }]);
+    // Without the option the codes become numbers 1, 2 (numbers → number).
+    expect(tableRows(parseCsv('sector,v\n01,1\n')).at(0)?.sector).toBe(1);
+  });
+
+  it('does not treat hex, Infinity or thousands separators as numbers', () => {
+    const t = parseCsv('a\n0x10\n', {});
+    expect(tableRows(t)[0]?.a).toBe('0x10');
+    expect(tableRows(parseCsv('a\nInfinity\n'))[0]?.a).toBe('Infinity');
+    expect(tableRows(parseCsv('a\n"1,000"\n'))[0]?.a).toBe('1,000');
+  });
+
+  it('names an unknown `strings` column', () => {
+    expect(failure(() => parseCsv('a\n1\n', { strings: ['b'], file: 'f.csv' })).message).toMatch(/lists column `b`.*columns are: a/);
+  });
+});
+
+describe('formatCsv and round trips', () => {
+  it('quotes only fields that need it and writes missing as empty', () => {
+    // Hand-written expectation.
+    const t = tableFromColumns({ s: ['a,b', 'say "hi"', ' pad', 'x'], n: [1, null, -0, 0.1], b: [true, false, null, true] });
+    expect(formatCsv(t)).toBe('s,n,b\n"a,b",1,true\n"say ""hi""",,false\n" pad",-0,\nx,0.1,true\n');
+    expect(formatCsv(t, { eol: '\r\n', na: 'NA' }).split('\r\n')[2]).toBe('"say ""hi""",NA,false');
+    expect(formatCell('')).toBe('""');
+  });
+
+  it('round-trips float64 values exactly (shortest round-trip String(n) → Number)', () => {
+    const special = [
+      0.1 + 0.2, // 0.30000000000000004, not 0.3
+      1e-310, // subnormal
+      5e-324, // smallest subnormal
+      2 ** 53 + 2, // beyond exact integers; 9007199254740994
+      -(2 ** 53) - 2,
+      Number.MAX_VALUE,
+      -Number.MIN_VALUE,
+      1 / 3,
+      -0,
+      123456789.12345679,
+      2.2250738585072014e-308, // smallest normal
+    ];
+    // Pseudo-random bit patterns (xorshift, fixed seed) cover every exponent range.
+    const rnd: number[] = [];
+    let s = 0x9e3779b9;
+    const next = () => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return s >>> 0; };
+    const view = new DataView(new ArrayBuffer(8));
+    while (rnd.length < 2000) {
+      view.setUint32(0, next()); view.setUint32(4, next());
+      const v = view.getFloat64(0);
+      if (Number.isFinite(v)) rnd.push(v);
+    }
+    const values = [...special, ...rnd];
+    const back = parseCsv(formatCsv(tableFromColumns({ x: values })));
+    const got = back.columns[0]!.values;
+    expect(got.length).toBe(values.length);
+    for (let i = 0; i < values.length; i++) expect(Object.is(got[i], values[i]), `value ${values[i]}`).toBe(true);
+  });
+
+  it('round-trips text with commas, quotes and newlines, and a one-column table with missing cells', () => {
+    const t = tableFromColumns({ s: ['a,b', 'q"q', 'line1\nline2', 'crlf\r\nx', 'BEJ'] });
+    expect(parseCsv(formatCsv(t))).toEqual(t);
+    const one = tableFromColumns({ x: [1, null, 3] });
+    expect(parseCsv(formatCsv(one))).toEqual(one);
+  });
+});
