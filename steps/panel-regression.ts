@@ -1,0 +1,194 @@
+/**
+ * `panel-regression`: pooled OLS, fixed effects (within), between or Swamy–Arora random
+ * effects on a long panel table, agreeing with R plm 2.6 (see docs/steps/panel.md).
+ */
+import { defineStep, StepError, type JsonSchema } from '../engine/step.js';
+import { column, numericColumn, tableFromColumns } from '../engine/table.js';
+import { isTable, type Cell, type Json, type Table, type Value } from '../engine/value.js';
+import { fitPanel, type Coefficient, type PanelFit, type PanelModelKind } from './kernels/panel-model.js';
+import { panelIndex, type PanelEffect, type PanelIndex } from './kernels/panel.js';
+
+/** Params of panel-regression (snake_case as in the YAML). */
+export interface PanelRegressionParams {
+  y: string;
+  x: string[];
+  entity: string;
+  time: string;
+  model: PanelModelKind;
+  effect: PanelEffect;
+  vcov: 'classical' | 'cluster';
+  cluster_adjustment: 'hc0' | 'stata';
+  random_method: 'swar';
+  random_unbalanced: 'plm' | 'stata';
+}
+
+/** The panel variables shared by panel-regression and panel-tests. */
+export const panelVariableSchema: Record<string, JsonSchema> = {
+  y: { type: 'string', description: 'Dependent variable (numeric column).' },
+  x: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Regressors (numeric columns), in output order.' },
+  entity: { type: 'string', description: 'Column identifying the cross-section unit (e.g. province).' },
+  time: { type: 'string', description: 'Column identifying the period (e.g. year).' },
+};
+
+/** A panel read from a table: complete rows only, integer-coded index. */
+export interface PanelData {
+  readonly y: Float64Array;
+  readonly x: Float64Array[];
+  readonly index: PanelIndex;
+  /** Rows dropped for a missing value in y, x, entity or time. */
+  readonly droppedRows: number;
+}
+
+function codeOf(values: Cell[], keep: number[], sortKeys: boolean): { codes: Int32Array; levels: Cell[] } {
+  const map = new Map<string, number>();
+  const levels: Cell[] = [];
+  const key = (v: Cell) => `${typeof v}:${String(v)}`;
+  for (const i of keep) {
+    const v = values[i]!;
+    if (!map.has(key(v))) { map.set(key(v), levels.length); levels.push(v); }
+  }
+  if (sortKeys) {
+    levels.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+    levels.forEach((v, j) => map.set(key(v), j));
+  }
+  const codes = new Int32Array(keep.length);
+  keep.forEach((i, r) => { codes[r] = map.get(key(values[i]!))!; });
+  return { codes, levels };
+}
+
+/**
+ * Reads y, x, entity and time from `data`, dropping rows with a missing value (counted).
+ * Throws StepError for a missing column, a non-numeric cell or a repeated (entity, time).
+ */
+export function readPanel(data: Value | undefined, p: { y: string; x: string[]; entity: string; time: string }): PanelData {
+  if (!isTable(data)) throw new StepError('bad-input', 'input `data` must be a table with one row per entity and period');
+  const where = 'input `data`';
+  const yAll = numericColumn(data, p.y, where);
+  const xAll = p.x.map((name) => numericColumn(data, name, where));
+  const ent = column(data, p.entity, where);
+  const tim = column(data, p.time, where);
+  const keep: number[] = [];
+  for (let i = 0; i < yAll.length; i++) {
+    if (Number.isNaN(yAll[i]!) || ent[i] === null || tim[i] === null) continue;
+    if (xAll.some((c) => Number.isNaN(c[i]!))) continue;
+    keep.push(i);
+  }
+  const e = codeOf(ent, keep, false);
+  const t = codeOf(tim, keep, true);
+  const seen = new Set<number>();
+  for (let r = 0; r < keep.length; r++) {
+    const k = e.codes[r]! * t.levels.length + t.codes[r]!;
+    if (seen.has(k)) {
+      throw new StepError('duplicate-panel-index', `${where} has more than one row for ${p.entity} = ${String(e.levels[e.codes[r]!])}, ${p.time} = ${String(t.levels[t.codes[r]!])} (row ${keep[r]! + 1}); aggregate or remove duplicates first`);
+    }
+    seen.add(k);
+  }
+  const pick = (c: Float64Array) => Float64Array.from(keep, (i) => c[i]!);
+  return { y: pick(yAll), x: xAll.map(pick), index: panelIndex(e.codes, t.codes, e.levels.length, t.levels.length), droppedRows: yAll.length - keep.length };
+}
+
+/** Coefficient → JSON record with snake_case names. */
+export function coefficientJson(c: Coefficient): { [k: string]: Json } {
+  return { term: c.term, estimate: c.estimate, std_error: c.stdError, statistic: c.statistic, p_value: c.pValue };
+}
+
+/** θ: one number when all groups share it, else its distribution over the observations. */
+function thetaJson(theta: Float64Array, counts: Float64Array, balanced: boolean): Json {
+  const s: number[] = [];
+  theta.forEach((v, g) => { for (let i = 0; i < counts[g]!; i++) s.push(v); });
+  s.sort((a, b) => a - b);
+  if (balanced || s[0] === s[s.length - 1]) return s[0] ?? null;
+  const q = (f: number) => s[Math.min(s.length - 1, Math.round(f * (s.length - 1)))]!;
+  return { min: s[0]!, p5: q(0.05), median: q(0.5), p95: q(0.95), max: s[s.length - 1]!, mean: s.reduce((a, b) => a + b, 0) / s.length };
+}
+
+/** The `model` JSON of a fit (documented in docs/steps/panel.md). */
+export function modelJson(fit: PanelFit, p: Pick<PanelRegressionParams, 'y' | 'model' | 'effect' | 'vcov' | 'cluster_adjustment'>, droppedRows: number): { [k: string]: Json } {
+  const out: { [k: string]: Json } = {
+    kind: 'panel-model',
+    y: p.y,
+    model: p.model,
+    effect: p.effect,
+    vcov: p.vcov === 'cluster' ? `cluster-${p.cluster_adjustment}` : 'classical',
+    distribution: fit.distribution,
+    coefficients: fit.coefficients.map(coefficientJson),
+    vcov_matrix: { terms: fit.coefficients.map((c) => c.term), matrix: fit.vcov },
+    nobs: fit.nobs,
+    n_groups: fit.nGroups,
+    n_periods: fit.nPeriods,
+    balanced: fit.balanced,
+    df_resid: fit.dfResid,
+    r2: fit.r2,
+    adj_r2: fit.adjR2,
+    r2_overall: fit.r2Overall,
+    r2_between: fit.r2Between,
+    sigma2: fit.sigma2,
+    ssr: fit.ssr,
+    tss: fit.tss,
+    dropped: { rows: droppedRows, terms: fit.droppedTerms },
+  };
+  if (fit.sigma2U !== undefined) out.sigma2_u = fit.sigma2U;
+  if (fit.sigma2E !== undefined) out.sigma2_e = fit.sigma2E;
+  if (fit.theta && fit.thetaCounts) out.theta = thetaJson(fit.theta, fit.thetaCounts, fit.balanced);
+  if (fit.constant) {
+    const { term: _t, ...c } = coefficientJson(fit.constant);
+    out.constant = c;
+  }
+  return out;
+}
+
+/** The coefficients as a table (term, estimate, std_error, statistic, p_value). */
+export function coefficientTable(fit: PanelFit): Table {
+  const rows = fit.constant && !fit.coefficients.some((c) => c.term === '(Intercept)') ? [...fit.coefficients, fit.constant] : fit.coefficients;
+  return tableFromColumns({
+    term: rows.map((c) => c.term),
+    estimate: rows.map((c) => c.estimate),
+    std_error: rows.map((c) => c.stdError),
+    statistic: rows.map((c) => c.statistic),
+    p_value: rows.map((c) => c.pValue),
+  });
+}
+
+/** Fits one model from params on a read panel, or throws the StepError the kernel reported. */
+export function fitFromParams(panel: PanelData, p: PanelRegressionParams): PanelFit {
+  const res = fitPanel({
+    y: panel.y, x: panel.x, names: p.x, index: panel.index, model: p.model, effect: p.effect,
+    vcov: p.vcov, clusterAdjustment: p.cluster_adjustment, randomVariance: p.random_unbalanced,
+  });
+  if (!res.ok) throw new StepError(res.failure.reason, res.failure.message);
+  return res.fit;
+}
+
+/** The panel-regression step. */
+export const panelRegression = defineStep<PanelRegressionParams>({
+  name: 'panel-regression',
+  version: '1.0.0',
+  description: 'Linear panel regression (pooled, within/fixed effects, between, Swamy–Arora random effects) with classical or entity-clustered standard errors; matches R plm 2.6.',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['y', 'x', 'entity', 'time'],
+    properties: {
+      ...panelVariableSchema,
+      model: { enum: ['pooled', 'within', 'random', 'between'], default: 'within', description: 'Estimator: pooled OLS, within (fixed effects), random (Swamy–Arora), between (group means).' },
+      effect: { enum: ['individual', 'time', 'twoways'], default: 'individual', description: 'Effects swept out (within) or modelled (random, between). twoways only for within.' },
+      vcov: { enum: ['classical', 'cluster'], default: 'classical', description: 'classical σ²(X′X)⁻¹, or cluster-robust by entity.' },
+      cluster_adjustment: { enum: ['hc0', 'stata'], default: 'hc0', description: 'Cluster small-sample factor: hc0 = none (plm vcovHC(type="HC0", cluster="group"), default); stata = G/(G−1)·(n−1)/(n−K−1).' },
+      random_method: { enum: ['swar'], default: 'swar', description: 'Variance components of the random-effects model: Swamy–Arora.' },
+      random_unbalanced: { enum: ['plm', 'stata'], default: 'plm', description: 'Unbalanced Swamy–Arora convention: plm (T_i-weighted between, trace-corrected; default) or stata (unweighted between, harmonic-mean T). Identical on balanced panels.' },
+    },
+  },
+  inputs: { data: { description: 'Long panel table: one row per entity and period.' } },
+  outputs: {
+    model: 'Fitted model (JSON): coefficients, vcov matrix, fit statistics; see docs/steps/panel.md.',
+    coefficients: 'Coefficients as a table (term, estimate, std_error, statistic, p_value).',
+  },
+  run(ctx) {
+    const p = ctx.params;
+    const panel = readPanel(ctx.inputs.data, p);
+    if (panel.droppedRows > 0) ctx.note(`panel-regression: dropped ${panel.droppedRows} row(s) with a missing ${[p.y, ...p.x, p.entity, p.time].join('/')}`);
+    const fit = fitFromParams(panel, p);
+    if (fit.droppedTerms.length > 0) ctx.note(`panel-regression: dropped collinear regressor(s) ${fit.droppedTerms.join(', ')}`);
+    return { model: modelJson(fit, p, panel.droppedRows), coefficients: coefficientTable(fit) };
+  },
+});
