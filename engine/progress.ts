@@ -10,7 +10,8 @@ const SYMBOL: Record<string, string> = { ran: '✓', cached: '·', failed: '✗'
 
 export function stageLine(r: StageReport): string {
   const { total, ran, cached, failed } = r.items;
-  const counts = total > 1 ? ` ${total} items: ${ran} ran, ${cached} cached${failed ? `, ${failed} failed` : ''}` : '';
+  const first = r.status === 'would-run' ? `${total - cached - failed} would run` : `${ran} ran`;
+  const counts = total > 1 ? ` ${total} items: ${first}, ${cached} cached${failed ? `, ${failed} failed` : ''}` : '';
   const time = r.status === 'ran' || r.status === 'failed' ? ` ${(r.ms / 1000).toFixed(2)}s` : '';
   return `${SYMBOL[r.status] ?? ' '} ${r.status.padEnd(7)} ${r.id} (${r.step})${counts}${time} — ${r.reason}`;
 }

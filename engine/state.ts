@@ -16,6 +16,8 @@ export interface ItemState {
   readonly files: Record<string, string>;
   /** Output name → object hash. */
   readonly outputs: Record<string, string>;
+  /** results/ files the task wrote → object hash (restored on a cache hit when missing). */
+  readonly written?: Record<string, string>;
 }
 
 export interface StageState {

@@ -3,7 +3,8 @@
  * io-coefficients, digital-value-added, …). Plain JSON so it caches and prints as is.
  * Units are whatever the source used (the default data: 10,000 yuan).
  */
-export interface IoTable {
+// A type alias (not an interface) so that it is assignable to the engine's Json value.
+export type IoTable = {
   readonly kind: 'io-table';
   /** Sector codes in matrix order, e.g. ["1", …, "42"]. */
   readonly sectors: string[];
@@ -19,7 +20,7 @@ export interface IoTable {
   readonly finalDemand?: number[];
   /** Free-form provenance: which province/year, how it was built (e.g. "ras from 2007"). */
   readonly meta?: Record<string, string | number | boolean>;
-}
+};
 
 export function isIoTable(v: unknown): v is IoTable {
   return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'io-table';

@@ -33,7 +33,7 @@ export function gcCommand(flags: { dryRun: boolean }, io: Io): number {
       for (const item of Object.values(stage.items)) {
         keepRecords.add(item.fp);
         for (const h of Object.values(item.outputs)) keepObjects.add(h);
-        for (const h of Object.values(store.getRecord(item.fp)?.files ?? {})) keepObjects.add(h);
+        for (const h of Object.values(item.written ?? {})) keepObjects.add(h);
       }
     }
   }

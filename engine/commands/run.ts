@@ -23,7 +23,7 @@ export async function runCommand(flags: RunFlags, io: Io, dryRun = false): Promi
     return EXIT_INVALID;
   }
   const executor = makeExecutor(loaded, dryRun ? 1 : flags.jobs);
-  const progress = flags.json ? undefined : new Progress(io.out, io.isTTY && !dryRun);
+  const progress = flags.json || dryRun ? undefined : new Progress(io.out, io.isTTY);
   let report: RunReport;
   try {
     report = await withRunLock(project.root, () =>
