@@ -135,3 +135,53 @@ export function solve(a: Matrix, b: Matrix): Matrix | null {
   const f = lu(a);
   return f ? luSolve(f, b) : null;
 }
+
+/**
+ * Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations (Golub & Van Loan,
+ * alg. 8.5.3). Returns the eigenvalues in decreasing order and the eigenvectors as the
+ * columns of a row-major matrix. Meant for small matrices (k ≲ 100).
+ */
+export function symmetricEigen(a: Matrix, tol = 1e-15, maxSweeps = 100): { values: Float64Array; vectors: Matrix } {
+  if (a.rows !== a.cols) throw new Error(`eigen needs a square matrix, got ${a.rows}x${a.cols}`);
+  const n = a.rows;
+  const m = Float64Array.from(a.data);
+  const v = identity(n).data;
+  for (let sweep = 0; sweep < maxSweeps; sweep++) {
+    let off = 0;
+    let norm = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      const x = m[i * n + j]! ** 2;
+      norm += x;
+      if (i !== j) off += x;
+    }
+    if (off <= tol * tol * norm) break;
+    for (let p = 0; p < n - 1; p++) for (let q = p + 1; q < n; q++) {
+      const apq = m[p * n + q]!;
+      if (apq === 0) continue;
+      const tau = (m[q * n + q]! - m[p * n + p]!) / (2 * apq);
+      const t = Math.sign(tau || 1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
+      const c = 1 / Math.sqrt(1 + t * t);
+      const s = t * c;
+      for (let k = 0; k < n; k++) {
+        const akp = m[k * n + p]!, akq = m[k * n + q]!;
+        m[k * n + p] = c * akp - s * akq;
+        m[k * n + q] = s * akp + c * akq;
+      }
+      for (let k = 0; k < n; k++) {
+        const apk = m[p * n + k]!, aqk = m[q * n + k]!;
+        m[p * n + k] = c * apk - s * aqk;
+        m[q * n + k] = s * apk + c * aqk;
+      }
+      for (let k = 0; k < n; k++) {
+        const vkp = v[k * n + p]!, vkq = v[k * n + q]!;
+        v[k * n + p] = c * vkp - s * vkq;
+        v[k * n + q] = s * vkp + c * vkq;
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => m[j * n + j]! - m[i * n + i]!);
+  const values = Float64Array.from(order, (i) => m[i * n + i]!);
+  const vectors = matrix(n, n);
+  order.forEach((src, dst) => { for (let k = 0; k < n; k++) vectors.data[k * n + dst] = v[k * n + src]!; });
+  return { values, vectors };
+}

@@ -145,7 +145,7 @@ export function olsFit(cols: Float64Array[], y: Float64Array, tol = 1e-7, xtx?: 
   const coef = new Float64Array(k).fill(NaN);
   for (const j of kept) coef[j] = 0;
   // b = D (D X'X D)^-1 D X'y, then one refinement step with X'r on the residuals
-  let residuals = Float64Array.from(y);
+  let residuals: Float64Array = Float64Array.from(y);
   for (let iter = 0; iter < 2; iter++) {
     const rhs = new Float64Array(r);
     for (let a = 0; a < r; a++) rhs[a] = dot(cols[kept[a]!]!, residuals) * scale[kept[a]!]!;
