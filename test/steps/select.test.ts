@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { StepError } from '../../engine/step.js';
+import { columnNames, tableFromColumns, tableRows } from '../../engine/table.js';
+import type { Table } from '../../engine/value.js';
+import { select } from '../../steps/select.js';
+import type { SelectParams } from '../../steps/select.js';
+import { makeContext } from '../support/context.js';
+
+const data = tableFromColumns({ a: [1, 2], b: ['x', 'y'], c: [true, false] });
+
+function run(params: SelectParams): Table {
+  return (select.run(makeContext(params, { data })) as { table: Table }).table;
+}
+
+function failure(f: () => unknown): StepError {
+  try { f(); } catch (e) { if (e instanceof StepError) return e; throw e; }
+  throw new Error('expected a StepError');
+}
+
+describe('select', () => {
+  it('keeps and orders columns, drops, renames', () => {
+    expect(columnNames(run({ columns: ['c', 'a'] }))).toEqual(['c', 'a']);
+    expect(columnNames(run({ drop: ['b'] }))).toEqual(['a', 'c']);
+    expect(tableRows(run({ columns: ['b', 'a'], rename: { a: 'alpha' } }))).toEqual([{ b: 'x', alpha: 1 }, { b: 'y', alpha: 2 }]);
+  });
+
+  it('names missing columns and rename collisions', () => {
+    expect(failure(() => run({ columns: ['a', 'zz'] })).message).toMatch(/no column `zz`; columns are: a, b, c/);
+    expect(failure(() => run({ drop: ['b'], rename: { b: 'q' } })).message).toMatch(/`rename` lists column `b`, which is not among the selected columns: a, c/);
+    expect(failure(() => run({ rename: { a: 'b' } })).reason).toBe('duplicate-column');
+  });
+});
