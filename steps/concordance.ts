@@ -10,12 +10,12 @@ import { requireIoTable } from './io-table.js';
 
 /** Params of {@link concordance}. */
 export interface ConcordanceParams {
-  from_col: string;
-  to_col: string;
-  weight_col: string;
+  from_col?: string;
+  to_col?: string;
+  weight_col?: string;
   sectors?: string[];
   names?: string[];
-  weight_tolerance: number;
+  weight_tolerance?: number;
 }
 
 /** C'·M·C for an n×n matrix M and n×m weight matrix C (dense; IO tables are small). */

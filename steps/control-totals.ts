@@ -13,13 +13,13 @@ import { coefficients, flatten } from './kernels/io.js';
 export interface ControlTotalsParams {
   province: string;
   year: number;
-  base_year: number;
-  tertiary_sectors: string[];
-  gdp_unit_factor: number;
-  national_year: 'exact' | 'nearest';
-  u_method: 'national-share' | 'base-structure';
-  national_columns: { year: string; sector: string; output: string; value_added: string; intermediate_use: string };
-  regional_columns: { province: string; year: string; gdp: string; tertiary: string };
+  base_year?: number;
+  tertiary_sectors?: string[];
+  gdp_unit_factor?: number;
+  national_year?: 'exact' | 'nearest';
+  u_method?: 'national-share' | 'base-structure';
+  national_columns?: Partial<typeof NAT>;
+  regional_columns?: Partial<typeof REG>;
 }
 
 const NAT = { year: 'year', sector: 'sector', output: 'output', value_added: 'value_added', intermediate_use: 'intermediate_use' };

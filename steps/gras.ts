@@ -13,11 +13,11 @@ import { readTargets } from './ras.js';
 
 /** Params of {@link gras}. */
 export interface GrasParams {
-  tolerance: number;
+  tolerance?: number;
   relative_tolerance?: number;
-  max_iterations: number;
-  on_nonconvergence: 'error' | 'warn';
-  start: 'auto' | 'flows' | 'coefficients';
+  max_iterations?: number;
+  on_nonconvergence?: 'error' | 'warn';
+  start?: 'auto' | 'flows' | 'coefficients';
 }
 
 const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : v.toPrecision(8));

@@ -11,15 +11,15 @@ import { balance } from './kernels/io.js';
 /** Params of {@link ioTable}. */
 export interface IoTableParams {
   filter?: Record<string, string | number | boolean>;
-  row_col: string;
-  col_col: string;
-  value_col: string;
-  sectors: string[];
+  row_col?: string;
+  col_col?: string;
+  value_col?: string;
+  sectors?: string[];
   names?: string[];
-  total_output_col: string;
-  value_added_row: string;
-  total_input_row: string;
-  final_use_col: string;
+  total_output_col?: string;
+  value_added_row?: string;
+  total_input_row?: string;
+  final_use_col?: string;
   balance_tolerance?: number;
 }
 

@@ -85,10 +85,10 @@ export function describeProblems(problems: readonly RasProblem[], sectors: strin
 
 /** Params of {@link ras}. */
 export interface RasParams {
-  tolerance: number;
+  tolerance?: number;
   relative_tolerance?: number;
-  max_iterations: number;
-  on_nonconvergence: 'error' | 'warn';
+  max_iterations?: number;
+  on_nonconvergence?: 'error' | 'warn';
 }
 
 /** Step `ras`. */
