@@ -1,0 +1,164 @@
+/**
+ * `regression-table`: several fitted models side by side, like Stata's esttab or R's
+ * modelsummary — coefficients with stars, t statistics or standard errors in parentheses,
+ * N / R² / adjusted R² rows and, optionally, the model-choice tests from panel-tests.
+ * Writes Markdown, LaTeX and CSV files under results/ when `path` is given.
+ */
+import { defineStep, StepError } from '../engine/step.js';
+import { tableFromColumns } from '../engine/table.js';
+import type { Json, Value } from '../engine/value.js';
+
+/** Params of regression-table. */
+export interface RegressionTableParams {
+  columns?: string[];
+  order?: string[];
+  column_labels?: Record<string, string>;
+  labels?: Record<string, string>;
+  statistic: 't' | 'se';
+  stars: Record<string, number>;
+  digits: number;
+  include: ('nobs' | 'r2' | 'adj_r2' | 'constant' | 'tests')[];
+  title?: string;
+  path?: string;
+}
+
+type Obj = { [k: string]: Json };
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** One line of the table: a label and one cell per model. */
+interface Line { term: string; kind: 'coefficient' | 'statistic' | 'summary' | 'test'; cells: string[] }
+
+function starsFor(p: number, stars: Record<string, number>): string {
+  let best = '';
+  let bestThreshold = Infinity;
+  for (const [mark, threshold] of Object.entries(stars)) if (p < threshold && threshold < bestThreshold) { best = mark; bestThreshold = threshold; }
+  return best;
+}
+
+const fmt = (v: unknown, digits: number) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '');
+
+function coefOf(model: Obj, term: string): Obj | undefined {
+  if (term === '(Intercept)' && isObj(model.constant)) return model.constant;
+  const list = Array.isArray(model.coefficients) ? model.coefficients : [];
+  return list.find((c): c is Obj => isObj(c) && c.term === term);
+}
+
+function csvCell(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function texCell(s: string): string {
+  return s.replace(/\\/g, '\\textbackslash{}').replace(/([&%$#_{}])/g, '\\$1').replace(/\^/g, '\\^{}').replace(/\*+/g, (m) => `\\sym{${m}}`).replace(/R²/g, 'R$^2$');
+}
+
+/** Renders the lines as Markdown. */
+function markdown(title: string | undefined, heads: string[], lines: Line[], note: string): string {
+  const out: string[] = [];
+  if (title) out.push(`**${title}**`, '');
+  out.push(`| | ${heads.join(' | ')} |`, `|---|${heads.map(() => '---:').join('|')}|`);
+  for (const l of lines) out.push(`| ${l.term} | ${l.cells.map((c) => c.replace(/\*/g, '\\*')).join(' | ')} |`);
+  out.push('', note, '');
+  return out.join('\n');
+}
+
+/** Renders the lines as a LaTeX tabular (with \sym for stars, as esttab). */
+function latex(title: string | undefined, heads: string[], lines: Line[], note: string): string {
+  const out = ['\\providecommand{\\sym}[1]{\\ensuremath{^{#1}}}', '\\begin{table}[htbp]\\centering'];
+  if (title) out.push(`\\caption{${texCell(title)}}`);
+  out.push(`\\begin{tabular}{l${'c'.repeat(heads.length)}}`, '\\hline', ` & ${heads.map(texCell).join(' & ')} \\\\`, '\\hline');
+  let inSummary = false;
+  for (const l of lines) {
+    if (!inSummary && (l.kind === 'summary' || l.kind === 'test')) { out.push('\\hline'); inSummary = true; }
+    out.push(`${l.kind === 'statistic' ? '' : texCell(l.term)} & ${l.cells.map(texCell).join(' & ')} \\\\`);
+  }
+  out.push('\\hline', `\\multicolumn{${heads.length + 1}}{l}{\\footnotesize ${texCell(note)}} \\\\`, '\\end{tabular}', '\\end{table}', '');
+  return out.join('\n');
+}
+
+/** The regression-table step. */
+export const regressionTable = defineStep<RegressionTableParams>({
+  name: 'regression-table',
+  version: '1.0.0',
+  description: 'Models side by side (like esttab/modelsummary): coefficients with stars, t or SE in parentheses, N, R², tests; writes .md/.tex/.csv.',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      columns: { type: 'array', items: { type: 'string' }, description: 'Model input names in column order (others follow in input order).' },
+      order: { type: 'array', items: { type: 'string' }, description: 'Terms in row order (others follow in first-seen order). Use "(Intercept)" for the constant.' },
+      column_labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'Input name → column heading (default: the input name).' },
+      labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'Term → row label.' },
+      statistic: { enum: ['t', 'se'], default: 't', description: 'What goes in parentheses under each estimate.' },
+      stars: { type: 'object', additionalProperties: { type: 'number' }, default: { '*': 0.05, '**': 0.01, '***': 0.001 }, description: 'Mark → p threshold (p < threshold); the paper: * 0.05, ** 0.01, *** 0.001.' },
+      digits: { type: 'integer', minimum: 0, maximum: 10, default: 3, description: 'Decimals shown.' },
+      include: { type: 'array', items: { enum: ['nobs', 'r2', 'adj_r2', 'constant', 'tests'] }, default: ['constant', 'nobs', 'r2', 'adj_r2', 'tests'], description: 'Extra rows.' },
+      title: { type: 'string', description: 'Table title.' },
+      path: { type: 'string', description: 'Results path prefix, e.g. results/table5_regression: writes .md, .tex and .csv.' },
+    },
+  },
+  inputs: {
+    '*': { description: 'Any other input name is a model (the `model` output of panel-regression); the name is the column heading.', optional: true },
+    tests: { description: 'The `tests` output of panel-tests (optional), shown as rows.', optional: true },
+  },
+  outputs: {
+    table: 'The table as a Table (term, then one text column per model).',
+    json: 'JSON: {title, columns, rows: [{term, kind, cells}], note}.',
+  },
+  run(ctx) {
+    const p = ctx.params;
+    const digits = p.digits ?? 3;
+    const stars = p.stars ?? { '*': 0.05, '**': 0.01, '***': 0.001 };
+    const include = new Set(p.include ?? ['constant', 'nobs', 'r2', 'adj_r2', 'tests']);
+    const statistic = p.statistic ?? 't';
+    const entries = Object.entries(ctx.inputs).filter(([name]) => name !== 'tests') as [string, Value][];
+    if (entries.length === 0) throw new StepError('no-models', 'regression-table needs at least one model input, e.g. `inputs: {pooled: ols, fe: fe}` naming panel-regression stages');
+    for (const [name, v] of entries) {
+      if (!isObj(v) || !Array.isArray(v.coefficients)) throw new StepError('not-a-model', `input \`${name}\` is not a fitted model; give it the \`model\` output of a panel-regression stage`);
+    }
+    const given = entries.map(([n]) => n);
+    for (const n of p.columns ?? []) if (!given.includes(n)) throw new StepError('unknown-model', `params.columns names \`${n}\`, which is not an input; the model inputs are: ${given.join(', ')}`);
+    const names = [...(p.columns ?? []), ...given.filter((n) => !(p.columns ?? []).includes(n))];
+    const models = names.map((n) => entries.find(([m]) => m === n)![1] as Obj);
+    const heads = names.map((n) => p.column_labels?.[n] ?? n);
+    const terms: string[] = [...(p.order ?? [])];
+    for (const m of models) for (const c of m.coefficients as Obj[]) if (typeof c.term === 'string' && c.term !== '(Intercept)' && !terms.includes(c.term)) terms.push(c.term);
+    if (include.has('constant') && !terms.includes('(Intercept)')) terms.push('(Intercept)');
+    if (!include.has('constant') && terms.includes('(Intercept)')) terms.splice(terms.indexOf('(Intercept)'), 1);
+    const label = (t: string) => p.labels?.[t] ?? (t === '(Intercept)' ? 'Constant' : t);
+
+    const lines: Line[] = [];
+    for (const t of terms) {
+      const cs = models.map((m) => coefOf(m, t));
+      if (cs.every((c) => c === undefined)) continue;
+      lines.push({ term: label(t), kind: 'coefficient', cells: cs.map((c) => (c ? fmt(c.estimate, digits) + starsFor(c.p_value as number, stars) : '')) });
+      lines.push({ term: '', kind: 'statistic', cells: cs.map((c) => (c ? `(${fmt(statistic === 't' ? c.statistic : c.std_error, digits)})` : '')) });
+    }
+    if (include.has('nobs')) lines.push({ term: 'N', kind: 'summary', cells: models.map((m) => String(m.nobs ?? '')) });
+    if (include.has('r2')) lines.push({ term: 'R²', kind: 'summary', cells: models.map((m) => fmt(m.r2, digits)) });
+    if (include.has('adj_r2')) lines.push({ term: 'Adjusted R²', kind: 'summary', cells: models.map((m) => fmt(m.adj_r2, digits)) });
+    const tests = ctx.inputs.tests;
+    if (include.has('tests') && isObj(tests)) {
+      const row = (name: string, t: Json | undefined) => {
+        if (!isObj(t)) return;
+        const cell = `${fmt(t.statistic, digits)}${starsFor(t.p_value as number, stars)}`;
+        lines.push({ term: name, kind: 'test', cells: models.map((_, i) => (i === 0 ? cell : '')) });
+      };
+      row('F test (individual effects)', tests.f_individual);
+      row('Hausman test', tests.hausman);
+    }
+    const starNote = Object.entries(stars).sort((a, b) => b[1] - a[1]).map(([m, th]) => `${m} p<${th}`).join(', ');
+    const note = `${statistic === 't' ? 't statistics' : 'Standard errors'} in parentheses; ${starNote}.`;
+
+    if (p.path) {
+      const header = ['term', ...heads].map(csvCell).join(',');
+      const csv = [header, ...lines.map((l) => [l.term, ...l.cells].map(csvCell).join(','))].join('\n') + '\n';
+      ctx.writeFile(`${p.path}.csv`, csv);
+      ctx.writeFile(`${p.path}.md`, markdown(p.title, heads, lines, note));
+      ctx.writeFile(`${p.path}.tex`, latex(p.title, heads, lines, note));
+    }
+    const cols: Record<string, string[]> = { term: lines.map((l) => l.term) };
+    heads.forEach((h, i) => { cols[h] = lines.map((l) => l.cells[i]!); });
+    const json: Obj = { title: p.title ?? null, columns: heads, rows: lines.map((l) => ({ term: l.term, kind: l.kind, cells: l.cells })), note };
+    return { table: tableFromColumns(cols), json };
+  },
+});
