@@ -29,6 +29,8 @@ interface Sandbox {
   readonly parse: (source: string) => MathNode;
   /** Whether `name` is a mathjs function or numeric constant an expression may use. */
   readonly isMathName: (name: string) => boolean;
+  /** A new SymbolNode (to rename column references). */
+  readonly symbol: (name: string) => MathNode;
 }
 
 let sandbox: Promise<Sandbox> | undefined;
@@ -60,7 +62,8 @@ function loadSandbox(): Promise<Sandbox> {
       // Classes (Unit, Matrix, SymbolNode, …) start with a capital letter; functions do not.
       return typeof v === 'function' && /^[a-z]/.test(name);
     };
-    return { parse: (source: string) => parse(source), isMathName };
+    const SymbolNode = math.SymbolNode as unknown as new (name: string) => MathNode;
+    return { parse: (source: string) => parse(source), isMathName, symbol: (name: string) => new SymbolNode(name) };
   });
   return sandbox;
 }
@@ -83,7 +86,7 @@ export interface RowExpression {
  * `available` are the column names the row has.
  */
 export async function compileRowExpression(source: string, available: readonly string[], what: string): Promise<RowExpression> {
-  const { parse, isMathName } = await loadSandbox();
+  const { parse, isMathName, symbol } = await loadSandbox();
   let node: MathNode;
   try {
     node = parse(source);
@@ -93,13 +96,18 @@ export async function compileRowExpression(source: string, available: readonly s
   const cols = new Set(available);
   const used = new Set<string>();
   const problems: string[] = [];
-  node.traverse((n) => {
+  node.traverse((n, path, parent) => {
     if (n.type === 'AssignmentNode' || n.type === 'FunctionAssignmentNode') {
       problems.push('assignments (`=`) are not allowed; write a comparison with `==`');
     } else if (n.type === 'SymbolNode') {
       const name = (n as unknown as { name: string }).name;
-      if (cols.has(name)) used.add(name);
-      else if (BLOCKED.has(name)) problems.push(`\`${name}\` is disabled in expressions`);
+      // `max(a, b)` calls the function even when the table has a column named `max`.
+      const called = path === 'fn' && parent?.type === 'FunctionNode';
+      if (called && isMathName(name)) return;
+      if (cols.has(name)) {
+        if (called) problems.push(`\`${name}\` is a column, not a function`);
+        else used.add(name);
+      } else if (BLOCKED.has(name)) problems.push(`\`${name}\` is disabled in expressions`);
       else if (!isMathName(name)) {
         problems.push(`unknown name \`${name}\`; the row's columns are: ${available.join(', ') || '(none)'}`);
       }
@@ -108,8 +116,16 @@ export async function compileRowExpression(source: string, available: readonly s
   if (problems.length > 0) {
     throw new StepError('bad-expression', `${what}: \`${source}\`: ${[...new Set(problems)].join('; ')}`);
   }
-  const code = node.compile();
+  // Column references become private names `__col0`, … in the scope, so a column called
+  // like a function (`max`, `sum`) never hides that function.
   const names = [...used];
+  const alias = new Map(names.map((name, k) => [name, `__col${k}`]));
+  const renamed = node.transform((n, path, parent) => {
+    if (n.type !== 'SymbolNode' || (path === 'fn' && parent?.type === 'FunctionNode')) return n;
+    const a = alias.get((n as unknown as { name: string }).name);
+    return a === undefined ? n : symbol(a);
+  });
+  const code = renamed.compile();
   return {
     source,
     columns: names,
@@ -118,7 +134,7 @@ export async function compileRowExpression(source: string, available: readonly s
       for (const name of names) {
         const v = get(name);
         if (v === null || v === undefined) return null;
-        scope[name] = v;
+        scope[alias.get(name)!] = v;
       }
       return code.evaluate(scope);
     },

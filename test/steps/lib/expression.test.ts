@@ -59,3 +59,16 @@ describe('row expression sandbox', () => {
     expect(() => e.evaluate(row({ x: 1 }))).toThrow(/No access to property/);
   });
 });
+
+describe('columns named like functions', () => {
+  it('max(max, 1) calls the function on the column', async () => {
+    const e = await compileRowExpression('max(max, 1) + sum', ['max', 'sum'], 't');
+    // max(5, 1) + 2 = 7 (hand-computed)
+    expect(e.evaluate(row({ max: 5, sum: 2 }))).toBe(7);
+    expect(e.columns).toEqual(['max', 'sum']);
+  });
+
+  it('calling a column that is not a function is an error', async () => {
+    expect((await failure(() => compileRowExpression('gdp(1)', ['gdp'], 't'))).message).toMatch(/`gdp` is a column, not a function/);
+  });
+});
