@@ -52,7 +52,7 @@ describe('data/tidy/io_national_sectors_annual.csv', () => {
 
   it('equals the national file in exact years and lies between neighbours when interpolated', () => {
     for (const r of annual) {
-      const at = (y: string) => nat.find((n) => n.year === y && n.sector === r.sector);
+      const at = (y: string | undefined) => nat.find((n) => n.year === y && n.sector === r.sector);
       if (r.source === 'exact year') expect(r.output).toBe(at(r.year)?.output);
       if (r.year === '2019') {
         const lo = num(at('2018')!, 'output'), hi = num(at('2020')!, 'output');
@@ -68,7 +68,8 @@ describe('data/concordance', () => {
       const rows = readData(`concordance/${from}_to_2007_42.csv`).rows;
       const w = new Map<string, number>();
       for (const r of rows) {
-        w.set(r.from_code, (w.get(r.from_code) ?? 0) + Number(r.weight));
+        const c = r.from_code ?? '';
+        w.set(c, (w.get(c) ?? 0) + Number(r.weight));
         expect(Number(r.to_code)).toBeGreaterThanOrEqual(1);
         expect(Number(r.to_code)).toBeLessThanOrEqual(42);
       }

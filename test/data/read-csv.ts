@@ -42,3 +42,10 @@ export function moments(v: number[]): { n: number; mean: number; sd: number; min
   const sd = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1));
   return { n, mean, sd, min: Math.min(...v), max: Math.max(...v) };
 }
+
+/** Only the header row of a CSV file of data/ (cheap for the large files). */
+export function readHeader(rel: string): string[] {
+  const text = readFileSync(dataPath(rel), 'utf8');
+  const end = text.indexOf('\n');
+  return parseCsv(end < 0 ? text : text.slice(0, end + 1))[0] ?? [];
+}
