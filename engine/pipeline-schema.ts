@@ -63,13 +63,17 @@ export function nodePathOf(instancePath: string, data: unknown): (string | numbe
   return out;
 }
 
+function dotted(path: NodePath): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
 function where(path: NodePath): string {
   if (path.length === 0) return 'the pipeline file';
   if (path[0] === 'stages' && path.length >= 2) {
     const rest = path.slice(2);
-    return rest.length === 0 ? `stage \`${path[1]}\`` : `\`${rest.join('.')}\` of stage \`${path[1]}\``;
+    return rest.length === 0 ? `stage \`${path[1]}\`` : `\`${dotted(rest)}\` of stage \`${path[1]}\``;
   }
-  return `\`${path.join('.')}\``;
+  return `\`${dotted(path)}\``;
 }
 
 /**

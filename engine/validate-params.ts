@@ -81,7 +81,7 @@ export function checkStageParams(ctx: ValidationContext, id: string, step: StepD
       const shown = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? `\`${String(value)}\`` : describeType(value);
       const label = name === '' ? 'params' : `param \`${name}\``;
       if (e.keyword === 'type' || e.keyword === 'anyOf' || e.keyword === 'oneOf') {
-        const types = e.keyword === 'type' ? ajvMessage(e) : 'does not match any allowed form';
+        const types = e.keyword === 'type' ? ajvMessage(e) : alternativesMessage(check.errors, e);
         ctx.report.error('wrong-type', `${label} of stage \`${id}\` ${types}, not ${describeType(value)}${via}`, ctx.parsed.locateNearest(at), describeHint(schemaAt(step.params, p)));
       } else {
         const allowed = e.keyword === 'enum' ? (ep.allowedValues as unknown[]).map(String) : [];
@@ -102,6 +102,14 @@ export function checkStageParams(ctx: ValidationContext, id: string, step: StepD
     }
   }
   return ok;
+}
+
+/** "must be a string or a boolean" from the type errors of an anyOf/oneOf's branches. */
+function alternativesMessage(all: readonly ErrorObject[], alt: ErrorObject): string {
+  const types = all
+    .filter((e) => e.keyword === 'type' && e.instancePath === alt.instancePath && e.schemaPath.startsWith(alt.schemaPath + '/'))
+    .map((e) => ajvMessage(e).replace(/^must be /, ''));
+  return types.length > 0 ? `must be ${[...new Set(types)].join(' or ')}` : 'does not match any allowed form';
 }
 
 function describeHint(schema: Record<string, unknown> | undefined): { hint?: string } {

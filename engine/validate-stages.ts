@@ -156,15 +156,17 @@ export function checkStage(ctx: ValidationContext, id: string, raw: unknown): St
   const fe = isMap(stage.foreach) ? checkForeach(ctx, id, stage.foreach) : undefined;
   if (fe) { deps.push(...fe.deps); if (!fe.foreach) ok = false; }
   const dims = fe?.dims;
-  const rawInputs = isMap(stage.inputs) ? stage.inputs : {};
-  const inputs = checkInputs(ctx, id, step, rawInputs, dims, deps);
+  // Inputs of the wrong type are reported by the structure check; do not also call them missing.
+  const wrongInputs = stage.inputs !== undefined && stage.inputs !== null && !isMap(stage.inputs);
+  const inputs = checkInputs(ctx, id, wrongInputs ? undefined : step, isMap(stage.inputs) ? stage.inputs : {}, dims, deps);
   if (!inputs) ok = false;
 
   const resolved = resolveParamRefs(isMap(stage.params) ? stage.params : {}, ctx.params, ['stages', id, 'params']);
   if (reportRefProblems(ctx, resolved.problems)) ok = false;
   const params = resolved.value as Record<string, unknown>;
   if (!checkItemRefs(ctx, id, dims, params, ['stages', id, 'params'])) ok = false;
-  else if (step && !checkStageParams(ctx, id, step, params, fe?.foreach)) ok = false;
+  // Bad item references stay unresolved, so the params check skips them and reports the rest.
+  if (step && !checkStageParams(ctx, id, step, params, fe?.foreach)) ok = false;
 
   if (!ok || typeof stepName !== 'string' || !inputs || (stage.foreach !== undefined && !fe?.foreach)) return { spec: undefined, deps };
   const spec: StageSpec = { id, step: stepName, params, inputs, ...(fe?.foreach ? { foreach: fe.foreach } : {}), range: keyRange };

@@ -1,0 +1,61 @@
+import { describe, expect, test } from 'vitest';
+import { findRefs, interpolateItem, parseRange, resolveParamRefs, substituteSample } from '../../engine/interpolate.js';
+
+describe('parseRange', () => {
+  test('expands inclusive integer ranges', () => {
+    expect(parseRange('2011..2014')).toEqual({ kind: 'range', values: [2011, 2012, 2013, 2014] });
+    expect(parseRange('5..5')).toEqual({ kind: 'range', values: [5] });
+  });
+  test('leaves ordinary strings alone', () => {
+    for (const s of ['BEJ', '../data/x.csv', 'a..b', 'v1.2']) expect(parseRange(s).kind).toBe('not-range');
+  });
+  test('rejects attempted ranges that are wrong', () => {
+    for (const s of ['2011..20l3', '2023..2011', '2011...2023', '1..1000000']) expect(parseRange(s).kind).toBe('bad');
+  });
+});
+
+describe('resolveParamRefs', () => {
+  const params = { years: [2011, 2012], provinces: ['BEJ'], base: 'io', nested: { a: 1 } };
+  test('a whole-string reference keeps the value type', () => {
+    expect(resolveParamRefs({ y: '${params.years}', n: '${ params.nested.a }', first: '${params.years.1}' }, params).value)
+      .toEqual({ y: [2011, 2012], n: 1, first: 2012 });
+  });
+  test('references inside text are substituted as text', () => {
+    expect(resolveParamRefs(['data/${params.base}-${params.years.0}.csv'], params).value).toEqual(['data/io-2011.csv']);
+  });
+  test('item references are left for the planner', () => {
+    const r = resolveParamRefs({ year: '${item.year}' }, params);
+    expect(r.value).toEqual({ year: '${item.year}' });
+    expect(r.problems).toEqual([]);
+  });
+  test('unknown names and lists inside text are problems with a path', () => {
+    const r = resolveParamRefs({ a: ['${params.yeers}'], b: 'x-${params.years}', c: '${foo.bar}' }, params, ['stages', 's']);
+    expect(r.problems.map((p) => [p.code, p.path, p.missing])).toEqual([
+      ['unknown-reference', ['stages', 's', 'a', 0], 'yeers'],
+      ['wrong-type', ['stages', 's', 'b'], undefined],
+      ['unknown-reference', ['stages', 's', 'c'], 'foo'],
+    ]);
+    expect(r.problems[0]!.candidates).toContain('years');
+  });
+});
+
+describe('interpolateItem', () => {
+  test('substitutes item values, keeping numbers as numbers', () => {
+    const v = interpolateItem({ year: '${item.year}', label: '${item.province}-${item.year}', list: ['${item.province}'], n: 3 }, { province: 'BEJ', year: 2011 });
+    expect(v).toEqual({ year: 2011, label: 'BEJ-2011', list: ['BEJ'], n: 3 });
+  });
+  test('an unknown dimension is a bug', () => {
+    expect(() => interpolateItem('${item.nope}', { year: 1 })).toThrow(/unresolvable/);
+  });
+});
+
+test('substituteSample reports what it could not resolve', () => {
+  const r = substituteSample({ a: '${item.year}', b: '${item.p}', c: 'x' }, { year: 2011 });
+  expect(r.value).toEqual({ a: 2011, b: '${item.p}', c: 'x' });
+  expect(r.unresolved).toEqual([['b']]);
+  expect(r.substituted).toEqual([['a']]);
+});
+
+test('findRefs walks lists and maps', () => {
+  expect(findRefs({ a: ['${params.x} ${item.y}'] })).toEqual([{ path: ['a', 0], ref: 'params.x' }, { path: ['a', 0], ref: 'item.y' }]);
+});
