@@ -45,6 +45,30 @@ describe('ras kernel', () => {
     }
   });
 
+  it('after k rounds equals the textbook iteration written out plainly (fused loop, undo on stop)', () => {
+    // Reference: METHOD-NOTES stage A, one statement per step, on the 10x10 fixture start.
+    const n = fixture.n;
+    const start = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) start[i * n + j] = (fixture.base_z[i]![j]! / fixture.base_x[j]!) * fixture.target_x[j]!;
+    for (const k of [1, 2, 3]) {
+      const ref = start.slice();
+      for (let it = 0; it < k; it++) {
+        for (let i = 0; i < n; i++) { let rs = 0; for (let j = 0; j < n; j++) rs += ref[i * n + j]!; for (let j = 0; j < n; j++) ref[i * n + j]! *= fixture.target_u[i]! / rs; }
+        for (let j = 0; j < n; j++) { let cs = 0; for (let i = 0; i < n; i++) cs += ref[i * n + j]!; for (let i = 0; i < n; i++) ref[i * n + j]! *= fixture.target_v[j]! / cs; }
+      }
+      // Stopped by maxIterations (no undo) and by a loose tolerance reached at round k (undo path).
+      const a = start.slice();
+      ras(a, n, n, fixture.target_u, fixture.target_v, { maxIterations: k });
+      const b = start.slice();
+      const resB = ras(b, n, n, fixture.target_u, fixture.target_v, { relativeTolerance: 1, maxIterations: 100 });
+      expect(resB.iterations).toBe(1);
+      for (let q = 0; q < n * n; q++) {
+        expect(Math.abs(a[q]! - ref[q]!) / ref[q]!).toBeLessThan(1e-13);
+        if (k === 1) expect(Math.abs(b[q]! - ref[q]!) / ref[q]!).toBeLessThan(1e-13);
+      }
+    }
+  });
+
   it('stops on the relative tolerance when it is the looser one', () => {
     const z = Float64Array.from([1, 2, 3, 4]);
     const res = ras(z, 2, 2, [4e6, 6e6], [5e6, 5e6], { tolerance: 1e-12, relativeTolerance: 1e-3, maxIterations: 1000 });
