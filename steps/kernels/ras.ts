@@ -77,16 +77,54 @@ export function rasProblems(z: Float64Array, rows: number, cols: number, u: Arra
   return out;
 }
 
+/** Row step on one row: z[o + j] *= f, adding the new values into colSum[j]. */
+function scaleRow(z: Float64Array, o: number, cols: number, f: number, colSum: Float64Array): void {
+  for (let j = 0; j < cols; j++) {
+    const x = z[o + j]! * f;
+    z[o + j] = x;
+    colSum[j]! += x;
+  }
+}
+
+/**
+ * Column step on one row: z[o + j] *= s[j], adding the new values into colSum[j]; returns
+ * the row's new sum (four partial sums, so the adds do not wait on each other).
+ */
+function scaleCols(z: Float64Array, o: number, cols: number, s: Float64Array, colSum: Float64Array): number {
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  let j = 0;
+  for (; j + 3 < cols; j += 4) {
+    const x0 = z[o + j]! * s[j]!;
+    const x1 = z[o + j + 1]! * s[j + 1]!;
+    const x2 = z[o + j + 2]! * s[j + 2]!;
+    const x3 = z[o + j + 3]! * s[j + 3]!;
+    z[o + j] = x0; z[o + j + 1] = x1; z[o + j + 2] = x2; z[o + j + 3] = x3;
+    colSum[j]! += x0; colSum[j + 1]! += x1; colSum[j + 2]! += x2; colSum[j + 3]! += x3;
+    a0 += x0; a1 += x1; a2 += x2; a3 += x3;
+  }
+  for (; j < cols; j++) {
+    const x = z[o + j]! * s[j]!;
+    z[o + j] = x;
+    colSum[j]! += x;
+    a0 += x;
+  }
+  return (a0 + a1) + (a2 + a3);
+}
+
 /**
  * Balances `z` (rows × cols, row-major) in place to row sums `u` and column sums `v`.
- * Each round is two fused passes over the matrix (scale rows while summing columns; scale
- * columns while summing rows and checking the column sums) and allocates nothing.
  * A row or column whose current sum is 0 keeps factor 1 (it stays zero).
+ * Speed: the column step of round k and the row step of round k + 1 are done row by row
+ * while the row is in cache, so a round reads and writes the matrix once; nothing is
+ * allocated in the loop. The row step is applied before the convergence check of round k
+ * is known, and undone (one division per entry, once) when round k turns out to be the last.
  */
 export function ras(z: Float64Array, rows: number, cols: number, u: ArrayLike<number>, v: ArrayLike<number>, opts: RasOptions): RasResult {
   if (z.length !== rows * cols) throw new Error(`ras: matrix has ${z.length} values, expected ${rows}x${cols}`);
+  const r = new Float64Array(rows);
   const rowSum = new Float64Array(rows);
-  const colSum = new Float64Array(cols);
+  let colSum = new Float64Array(cols);
+  let nextColSum = new Float64Array(cols);
   const colCheck = new Float64Array(cols);
   const s = new Float64Array(cols);
   const rowRes = new Float64Array(rows);
@@ -95,51 +133,55 @@ export function ras(z: Float64Array, rows: number, cols: number, u: ArrayLike<nu
   const V = Float64Array.from(v);
   const tol = opts.tolerance;
   const rel = opts.relativeTolerance;
+  const maxIter = opts.maxIterations;
+  const rowFactor = (sum: number, i: number): number => (sum === 0 ? 1 : U[i]! / sum);
 
+  let maxRow = 0;
+  let maxCol = 0;
+  let maxRel = Infinity;
+  const done = (): boolean => (tol !== undefined && maxRow <= tol && maxCol <= tol) || (rel !== undefined && maxRel <= rel);
+
+  if (maxIter < 1) {
+    // No round: report the start's residuals.
+    for (let i = 0; i < rows; i++) {
+      let acc = 0;
+      for (let j = 0; j < cols; j++) { acc += z[i * cols + j]!; colCheck[j]! += z[i * cols + j]!; }
+      rowRes[i] = U[i]! - acc;
+      maxRow = Math.max(maxRow, Math.abs(rowRes[i]!));
+    }
+    for (let j = 0; j < cols; j++) { colRes[j] = V[j]! - colCheck[j]!; maxCol = Math.max(maxCol, Math.abs(colRes[j]!)); }
+    return { iterations: 0, converged: false, maxRowResidual: maxRow, maxColResidual: maxCol, maxRelativeResidual: maxRel, rowResiduals: rowRes, colResiduals: colRes };
+  }
+
+  // Row step of round 1: r = U / rowsum, A ← diag(r)·A.
   for (let i = 0; i < rows; i++) {
     let acc = 0;
     const o = i * cols;
     for (let j = 0; j < cols; j++) acc += z[o + j]!;
-    rowSum[i] = acc;
+    r[i] = rowFactor(acc, i);
+    scaleRow(z, o, cols, r[i]!, colSum);
   }
 
   let iterations = 0;
-  let maxRow = Infinity;
-  let maxCol = Infinity;
-  let maxRel = Infinity;
-  const done = (): boolean => (tol !== undefined && maxRow <= tol && maxCol <= tol) || (rel !== undefined && maxRel <= rel);
-
-  while (iterations < opts.maxIterations) {
-    // Row step: A ← diag(r)·A, accumulating the new column sums on the way.
-    colSum.fill(0);
-    for (let i = 0; i < rows; i++) {
-      const rsum = rowSum[i]!;
-      const ri = rsum === 0 ? 1 : U[i]! / rsum;
-      const o = i * cols;
-      for (let j = 0; j < cols; j++) {
-        const x = z[o + j]! * ri;
-        z[o + j] = x;
-        colSum[j]! += x;
-      }
-    }
-    // Column step: A ← A·diag(s), accumulating the row sums for the residuals and next round.
+  for (;;) {
+    iterations++;
+    const last = iterations >= maxIter;
+    // Column step of this round: s = V / colsum, A ← A·diag(s); then, row by row, the row step of the next.
     for (let j = 0; j < cols; j++) {
       const c = colSum[j]!;
       s[j] = c === 0 ? 1 : V[j]! / c;
     }
     colCheck.fill(0);
+    nextColSum.fill(0);
     for (let i = 0; i < rows; i++) {
       const o = i * cols;
-      let acc = 0;
-      for (let j = 0; j < cols; j++) {
-        const x = z[o + j]! * s[j]!;
-        z[o + j] = x;
-        acc += x;
-        colCheck[j]! += x;
+      const sum = scaleCols(z, o, cols, s, colCheck);
+      rowSum[i] = sum;
+      if (!last) {
+        r[i] = rowFactor(sum, i);
+        scaleRow(z, o, cols, r[i]!, nextColSum);
       }
-      rowSum[i] = acc;
     }
-    iterations++;
     maxRow = 0;
     maxCol = 0;
     maxRel = 0;
@@ -148,28 +190,34 @@ export function ras(z: Float64Array, rows: number, cols: number, u: ArrayLike<nu
       rowRes[i] = d;
       const a = Math.abs(d);
       if (a > maxRow) maxRow = a;
-      const r = U[i] === 0 ? a : a / Math.abs(U[i]!);
-      if (r > maxRel) maxRel = r;
+      const q = U[i] === 0 ? a : a / Math.abs(U[i]!);
+      if (q > maxRel) maxRel = q;
     }
     for (let j = 0; j < cols; j++) {
       const d = V[j]! - colCheck[j]!;
       colRes[j] = d;
       const a = Math.abs(d);
       if (a > maxCol) maxCol = a;
-      const r = V[j] === 0 ? a : a / Math.abs(V[j]!);
-      if (r > maxRel) maxRel = r;
+      const q = V[j] === 0 ? a : a / Math.abs(V[j]!);
+      if (q > maxRel) maxRel = q;
     }
-    if (done()) break;
+    const converged = done();
+    if (converged || last) {
+      if (!last) {
+        // Undo the row step already applied for the round that will not run.
+        for (let i = 0; i < rows; i++) {
+          const ri = r[i]!;
+          if (ri === 1) continue;
+          const o = i * cols;
+          for (let j = 0; j < cols; j++) z[o + j]! /= ri;
+        }
+      }
+      return { iterations, converged, maxRowResidual: maxRow, maxColResidual: maxCol, maxRelativeResidual: maxRel, rowResiduals: rowRes, colResiduals: colRes };
+    }
+    const t = colSum;
+    colSum = nextColSum;
+    nextColSum = t;
   }
-  if (iterations === 0) {
-    // No round was run: report the start's residuals.
-    maxRow = maxCol = maxRel = 0;
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) colCheck[j]! += z[i * cols + j]!;
-    for (let i = 0; i < rows; i++) { rowRes[i] = U[i]! - rowSum[i]!; maxRow = Math.max(maxRow, Math.abs(rowRes[i]!)); }
-    for (let j = 0; j < cols; j++) { colRes[j] = V[j]! - colCheck[j]!; maxCol = Math.max(maxCol, Math.abs(colRes[j]!)); }
-    maxRel = Infinity;
-  }
-  return { iterations, converged: iterations > 0 && done(), maxRowResidual: maxRow, maxColResidual: maxCol, maxRelativeResidual: maxRel, rowResiduals: rowRes, colResiduals: colRes };
 }
 
 /** Indices of the `k` largest |values|, largest first (for "worst rows" messages). */

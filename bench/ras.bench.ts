@@ -1,0 +1,77 @@
+/**
+ * RAS benchmark (not a test): time per RAS round of steps/kernels/ras.ts on an n × n
+ * matrix (default 2,000 × 2,000) against numpy running the same round (bench/ras_numpy.py).
+ * Prints one JSON line: {"bench":"ras", n, iterations, ts_ms_per_iter, numpy_ms_per_iter,
+ * ratio, target_ratio: 1.5, ...}. Run from the repo root after compiling, e.g.
+ *   npx tsc -p tsconfig.json --outDir .bench-out && node .bench-out/bench/ras.bench.js [n] [iterations]
+ * The Python interpreter is $AGGLO_PYTHON or `python3` (needs numpy); without it the numpy
+ * fields are null.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ras } from '../steps/kernels/ras.js';
+
+const n = Number(process.argv[2] ?? 2000);
+const iterations = Number(process.argv[3] ?? 20);
+
+/** Deterministic uniform [0, 1) numbers (mulberry32), so runs are comparable. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function tsTiming(): { msPerIter: number; maxRow: number; maxCol: number } {
+  const rand = rng(1);
+  const z = new Float64Array(n * n);
+  const u = new Float64Array(n);
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const x = 0.5 + rand();
+      z[i * n + j] = x;
+      const t = x * (0.8 + 0.4 * rand());
+      u[i]! += t;
+      v[j]! += t;
+    }
+  }
+  // No tolerance: run exactly the requested rounds. One warm-up round lets V8 optimise.
+  ras(z, n, n, u, v, { maxIterations: 1 });
+  const t0 = process.hrtime.bigint();
+  const res = ras(z, n, n, u, v, { maxIterations: iterations });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  return { msPerIter: ms / iterations, maxRow: res.maxRowResidual, maxCol: res.maxColResidual };
+}
+
+function numpyTiming(): { ms_per_iter: number; numpy_version: string } | { error: string } {
+  const script = ['bench/ras_numpy.py', path.join(path.dirname(new URL(import.meta.url).pathname), 'ras_numpy.py')].find((p) => existsSync(p));
+  if (!script) return { error: 'bench/ras_numpy.py not found (run from the repo root)' };
+  const py = process.env.AGGLO_PYTHON ?? 'python3';
+  const r = spawnSync(py, [script, String(n), String(iterations)], { encoding: 'utf8' });
+  if (r.status !== 0) return { error: `${py} failed: ${(r.stderr || String(r.error ?? '')).trim().split('\n').pop()}` };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms_per_iter: number; numpy_version: string };
+}
+
+const ts = tsTiming();
+const np = numpyTiming();
+const npMs = 'ms_per_iter' in np ? np.ms_per_iter : null;
+console.log(JSON.stringify({
+  bench: 'ras',
+  n,
+  iterations,
+  ts_ms_per_iter: ts.msPerIter,
+  numpy_ms_per_iter: npMs,
+  ratio: npMs ? ts.msPerIter / npMs : null,
+  target_ratio: 1.5,
+  node_version: process.version,
+  numpy_version: 'numpy_version' in np ? np.numpy_version : null,
+  ...('error' in np ? { numpy_error: np.error } : {}),
+  ts_max_row_residual: ts.maxRow,
+  ts_max_col_residual: ts.maxCol,
+}));
