@@ -54,7 +54,8 @@ export const controlTotals = defineStep<ControlTotalsParams>({
   version: '1',
   description:
     'Target-year control totals for one province from its base-year IoTable, national sector totals and provincial GDP. ' +
-    '(1) X~_j = X_base_j · out_nat_t,j / out_nat_base,j. (2) ρ_j = va_nat_t,j / out_nat_t,j; X_j = α · X~_j with one α for the ' +
+    '(1) X~_j = X_base_j · out_nat_t,j / out_nat_base,j. (2) ρ_j = va_nat_t,j / out_nat_t,j (ρ_j = 1 for a sector whose base column of Z ' +
+    'is all zero, so RAS stays feasible); X_j = α · X~_j with one α for the ' +
     'tertiary sectors and one for the others, chosen so Σ_tertiary X_j ρ_j = tertiary VA and Σ_other X_j ρ_j = GDP − tertiary VA. ' +
     '(3) V_j = X_j (1 − ρ_j); va_j = X_j ρ_j. (4) u_method national-share: U_i = X_i · iu_nat_t,i / out_nat_t,i, or for a product with ' +
     'no provincial output but base intermediate use U_i = U_base_i · iu_nat_t,i / iu_nat_base,i; U_i = 0 where the base row is zero; ' +
@@ -117,7 +118,12 @@ export const controlTotals = defineStep<ControlTotalsParams>({
       if (nb.out[j] === 0 && base.x[j] !== 0) throw new StepError('missing-growth', `national output of sector ${s} is 0 in ${nb.year}, so its growth cannot be applied to the province's output ${base.x[j]}`);
       return base.x[j]! * ratio(nt.out[j]!, nb.out[j]!);
     });
-    const rho = S.map((_, j) => ratio(nt.va[j]!, nt.out[j]!));
+    // A sector with output but no intermediate inputs in the base keeps that structure (all of
+    // its output is value added): RAS cannot put inputs into an all-zero column.
+    const noInputs = S.map((_, j) => base.z.every((row) => row[j] === 0));
+    const rho = S.map((_, j) => (noInputs[j] ? 1 : ratio(nt.va[j]!, nt.out[j]!)));
+    const kept = S.filter((_, j) => noInputs[j] && base.x[j] !== 0);
+    if (kept.length) ctx.note(`sector(s) ${kept.join(', ')} have no intermediate inputs in the base table: V = 0 and value added = output for them`);
     let vaT = 0;
     let vaN = 0;
     S.forEach((s, j) => { if (tert.has(s)) vaT += xg[j]! * rho[j]!; else vaN += xg[j]! * rho[j]!; });

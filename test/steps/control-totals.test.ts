@@ -60,6 +60,18 @@ describe('control-totals', () => {
     expect((r[1]!.u as number) / (r[0]!.u as number)).toBeCloseTo(50 / 225, 12);
   });
 
+  it('keeps a sector without intermediate inputs in the base at V = 0, value added = output', () => {
+    // Base column 2 all zero (x2 = 200 is all value added): ρ2 = 1, so V2 = 0 and va2 = X2.
+    // Other VA: 150·0.4 + 200·1 = 260 → α_other = 180/260; X2 = 200·180/260, va2 = X2.
+    const base = ioTable(['1', '2', '3'], [[10, 0, 10], [20, 0, 20], [10, 0, 10]], [100, 200, 100]);
+    const { ctx, rows } = run({}, base);
+    const r = rows();
+    expect(r[1]!.v).toBe(0);
+    expect(r[1]!.va as number).toBeCloseTo((200 * 180) / 260, 10);
+    expect(r.reduce((s, row) => s + (row.va as number), 0)).toBeCloseTo(330, 10);
+    expect(ctx.notes.join('\n')).toMatch(/sector\(s\) 2 have no intermediate inputs/);
+  });
+
   it('names the years there are when the target year is missing, and uses the nearest on request', () => {
     const e = thrown(() => run({ year: 2011 }).rows());
     expect(e.reason).toBe('missing-year');
