@@ -13,6 +13,7 @@
  * `predictable: true` makes sqrt(-1), log(-1) give NaN rather than a complex number; `==`
  * and `!=` compare two strings as text (plain mathjs would try to turn them into numbers).
  */
+import { createRequire } from 'node:module';
 import type { MathJsInstance, MathNode } from 'mathjs';
 import { StepError } from '../../engine/step.js';
 import type { Cell } from '../../engine/value.js';
@@ -37,7 +38,9 @@ let sandbox: Promise<Sandbox> | undefined;
 
 /** The hardened mathjs instance, created on first use (loading mathjs takes a moment). */
 function loadSandbox(): Promise<Sandbox> {
-  sandbox ??= import('mathjs').then(({ create, all }) => {
+  // The single-file bundle loads ~4× faster than the ESM build's thousands of modules
+  // (0.5 s vs 2.2 s of CPU here), which every `agglo run` that derives would pay.
+  sandbox ??= Promise.resolve(createRequire(import.meta.url)('mathjs/lib/browser/math.js') as typeof import('mathjs')).then(({ create, all }) => {
     // mathjs types `all` as optional; it is always present.
     const math: MathJsInstance = create(all!, { predictable: true });
     const parse = math.parse;
