@@ -73,12 +73,15 @@ export function parsePipelineText(text: string, file: string, displayFile: strin
   const report = (severity: 'error' | 'warning', e: { code: string; message: string; pos: [number, number] }) => {
     const duplicate = e.code === 'DUPLICATE_KEY';
     const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    // yaml points at the first character of a duplicate key; underline the whole key.
+    const key = duplicate ? /^("[^"\n]*"|'[^'\n]*'|[^:#\n]*?)(?=\s*:)/.exec(text.slice(e.pos[0]))?.[1] : undefined;
+    const end = key ? e.pos[0] + key.length : Math.max(e.pos[1], e.pos[0] + 1);
     diagnostics.push({
       severity,
       code: duplicate ? 'duplicate-key' : 'yaml-syntax',
-      message: duplicate ? 'this key appears twice in the same map' : message,
+      message: duplicate ? `key \`${key ?? '?'}\` appears twice in the same map` : message,
       ...(duplicate ? { hint: 'remove or rename one of the two entries' } : {}),
-      ...toRange(lc, displayFile, e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)),
+      ...toRange(lc, displayFile, e.pos[0], end),
     });
   };
   for (const e of doc.errors) report('error', e);

@@ -11,7 +11,8 @@ import type { ValidateOptions } from './validate.js';
 import type { Reporter } from './validate-report.js';
 import { findRefs, itemDimension, resolveParamRefs } from './interpolate.js';
 import type { RefProblem, ValuePath } from './interpolate.js';
-import { didYouMean, nameList } from './suggest.js';
+import { didYouMean, nameList, suggest } from './suggest.js';
+import { STAGE_KEYS } from './pipeline-schema.js';
 import { checkForeach } from './validate-foreach.js';
 import { checkStageParams } from './validate-params.js';
 
@@ -156,8 +157,11 @@ export function checkStage(ctx: ValidationContext, id: string, raw: unknown): St
   const fe = isMap(stage.foreach) ? checkForeach(ctx, id, stage.foreach) : undefined;
   if (fe) { deps.push(...fe.deps); if (!fe.foreach) ok = false; }
   const dims = fe?.dims;
-  // Inputs of the wrong type are reported by the structure check; do not also call them missing.
-  const wrongInputs = stage.inputs !== undefined && stage.inputs !== null && !isMap(stage.inputs);
+  // Sections of the wrong type, or misspelled (`parms:`), are reported by the structure check;
+  // do not also call their entries missing.
+  const misspelled = new Set(Object.keys(stage).filter((k) => !(STAGE_KEYS as readonly string[]).includes(k)).map((k) => suggest(k, STAGE_KEYS)));
+  const wrongInputs = (stage.inputs !== undefined && stage.inputs !== null && !isMap(stage.inputs)) || misspelled.has('inputs');
+  const wrongParams = (stage.params !== undefined && stage.params !== null && !isMap(stage.params)) || misspelled.has('params');
   const inputs = checkInputs(ctx, id, wrongInputs ? undefined : step, isMap(stage.inputs) ? stage.inputs : {}, dims, deps);
   if (!inputs) ok = false;
 
@@ -166,7 +170,8 @@ export function checkStage(ctx: ValidationContext, id: string, raw: unknown): St
   const params = resolved.value as Record<string, unknown>;
   if (!checkItemRefs(ctx, id, dims, params, ['stages', id, 'params'])) ok = false;
   // Bad item references stay unresolved, so the params check skips them and reports the rest.
-  if (step && !checkStageParams(ctx, id, step, params, fe?.foreach)) ok = false;
+  if (wrongParams) ok = false;
+  else if (step && !checkStageParams(ctx, id, step, params, fe?.foreach)) ok = false;
 
   if (!ok || typeof stepName !== 'string' || !inputs || (stage.foreach !== undefined && !fe?.foreach)) return { spec: undefined, deps };
   const spec: StageSpec = { id, step: stepName, params, inputs, ...(fe?.foreach ? { foreach: fe.foreach } : {}), range: keyRange };
