@@ -105,7 +105,14 @@ function checkInputs(ctx: ValidationContext, id: string, step: StepDefinition | 
     const resolved = resolveParamRefs(value, ctx.params, at);
     if (reportRefProblems(ctx, resolved.problems) || typeof resolved.value !== 'string') { ok = false; continue; }
     const ref = resolved.value;
-    if (!checkItemRefs(ctx, id, dims, ref, at)) { ok = false; continue; }
+    // The planner wires inputs once per stage, not per item, so an input cannot vary by item.
+    if (ref.includes('${')) {
+      ctx.report.error('bad-reference', `input \`${name}\` of stage \`${id}\` cannot depend on the item (\`${ref}\`)`, ctx.parsed.locateNearest(at), {
+        hint: 'pass a per-item file as a param the step declares with `format: file-path`, e.g. `path: "data/io-${item.year}.csv"`',
+      });
+      ok = false;
+      continue;
+    }
     const m = /^([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(ref);
     const isStageOutput = m !== null && ctx.stageIds.includes(m[1]!)
       && !(ctx.steps.get(m[1]!) && !Object.hasOwn(ctx.steps.get(m[1]!)!.outputs, m[2]!) && ctx.opts.fileExists(path.resolve(ctx.opts.root, ref)));
@@ -115,7 +122,7 @@ function checkInputs(ctx: ValidationContext, id: string, step: StepDefinition | 
       deps.push({ stage: r.stage, path: at });
       out[name] = { kind: 'stage', ...r };
     } else {
-      if (!ref.includes('${') && !ctx.opts.fileExists(path.resolve(ctx.opts.root, ref))) {
+      if (!ctx.opts.fileExists(path.resolve(ctx.opts.root, ref))) {
         ctx.report.error('missing-file', `input \`${name}\` of stage \`${id}\` names file \`${ref}\`, which does not exist`, ctx.parsed.locateNearest(at), { hint: 'paths are relative to the project root (the folder agglo runs in)' });
         ok = false;
         continue;

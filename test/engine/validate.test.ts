@@ -92,6 +92,10 @@ describe('problems', () => {
     // Columns are 1-based; a quoted scalar's range starts at its opening quote.
     expect(codes(text)).toEqual(['empty-foreach@6:19', 'unknown-reference@6:40', 'bad-range@6:61', 'empty-foreach@6:108', 'unknown-reference@7:21']);
   });
+  test('an input cannot vary by item', () => {
+    const text = 'stages:\n  s: { step: summarize, foreach: { y: [1] }, inputs: { data: "out/${item.y}.csv" } }\n';
+    expect(codes(text)).toEqual(['bad-reference@2:62']);
+  });
   test('a cycle names every stage in order, with related places', () => {
     const text = 'stages:\n  a: { step: summarize, inputs: { data: c } }\n  b: { step: summarize, inputs: { data: a } }\n  c: { step: summarize, inputs: { data: b } }\n';
     const [d, ...rest] = validate(text).diagnostics;
