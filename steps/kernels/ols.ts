@@ -35,17 +35,27 @@ export function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-/** X'X of column-stored X as a row-major k × k matrix. */
-export function crossprod(cols: Float64Array[]): Float64Array {
+/**
+ * X'X of column-stored X as a row-major k × k matrix. Rows are taken in blocks that fit in
+ * cache so every column is streamed from memory once, not k times.
+ */
+export function crossprod(cols: Float64Array[], block = 2048): Float64Array {
   const k = cols.length;
+  const n = cols[0]?.length ?? 0;
   const out = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = i; j < k; j++) {
-      const v = dot(cols[i]!, cols[j]!);
-      out[i * k + j] = v;
-      out[j * k + i] = v;
+  for (let s = 0; s < n; s += block) {
+    const e = Math.min(n, s + block);
+    for (let i = 0; i < k; i++) {
+      const a = cols[i]!;
+      for (let j = i; j < k; j++) {
+        const b = cols[j]!;
+        let acc = 0;
+        for (let r = s; r < e; r++) acc += a[r]! * b[r]!;
+        out[i * k + j]! += acc;
+      }
     }
   }
+  for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) out[i * k + j] = out[j * k + i]!;
   return out;
 }
 
