@@ -97,7 +97,8 @@ function checkInputs(ctx: ValidationContext, id: string, step: StepDefinition | 
   let ok = true;
   for (const [name, value] of Object.entries(raw)) {
     const at = [...base, name];
-    if (step && !Object.hasOwn(step.inputs, name)) {
+    // A step declaring the input `*` takes inputs of any name (e.g. regression-table's models).
+    if (step && !Object.hasOwn(step.inputs, name) && !Object.hasOwn(step.inputs, '*')) {
       const names = Object.keys(step.inputs);
       ctx.report.error('unknown-input', `step \`${step.name}\` has no input \`${name}\``, ctx.parsed.locateKey(at)!, { hint: didYouMean(name, names) ?? `its inputs are ${nameList(names)}` });
       ok = false;
@@ -131,7 +132,7 @@ function checkInputs(ctx: ValidationContext, id: string, step: StepDefinition | 
     }
   }
   if (step) {
-    const missing = Object.entries(step.inputs).filter(([n, spec]) => !spec.optional && !Object.hasOwn(raw, n)).map(([n]) => n);
+    const missing = Object.entries(step.inputs).filter(([n, spec]) => n !== '*' && !spec.optional && !Object.hasOwn(raw, n)).map(([n]) => n);
     for (const n of missing) {
       const at = ctx.parsed.locateKey(base) ?? ctx.parsed.locateKey(['stages', id])!;
       ctx.report.error('missing-input', `stage \`${id}\` does not give step \`${step.name}\` its required input \`${n}\``, at, { hint: `add \`${n}: STAGE\` (or a file path) under \`inputs:\`; ${step.inputs[n]!.description}` });

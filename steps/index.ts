@@ -17,12 +17,15 @@ import { ioTable } from './io-table.js';
 import { join } from './join.js';
 import { leontief } from './leontief.js';
 import { locationQuotient } from './location-quotient.js';
+import { panelRegression } from './panel-regression.js';
+import { panelTests } from './panel-tests.js';
 import { pivotLonger } from './pivot-longer.js';
 import { pivotWider } from './pivot-wider.js';
 import { practitioners } from './practitioners.js';
 import { rank } from './rank.js';
 import { ras } from './ras.js';
 import { readCsv } from './read-csv.js';
+import { regressionTable } from './regression-table.js';
 import { select } from './select.js';
 import { writeCsv } from './write-csv.js';
 
@@ -41,12 +44,15 @@ export const builtinSteps: StepDefinition[] = [
   join,
   leontief,
   locationQuotient,
+  panelRegression,
+  panelTests,
   pivotLonger,
   pivotWider,
   practitioners,
   rank,
   ras,
   readCsv,
+  regressionTable,
   select,
   writeCsv,
 ];
