@@ -3,7 +3,9 @@
  *   r = U / rowsum(A·diag(X)), A ← diag(r)·A;  s = V / colsum(A·diag(X)), A ← A·diag(s)
  * until max_i |U_i − u_i| and max_j |V_j − v_j| are below the tolerance.
  * Scaling A·diag(X) row- and column-wise is the same as scaling Z = A·diag(X) itself, so the
- * kernel works on Z (row-major, flat Float64Array) and balances it in place.
+ * kernel works on Z (row-major, flat Float64Array) and balances it in place. After k rounds
+ * Z_k = diag(R)·Z_0·diag(S) with R, S the products of the r and s so far (R_i = U_i / Σ_j
+ * z0_ij S_j, S_j = V_j / Σ_i R_i z0_ij), so the kernel iterates on R and S and writes Z once.
  * Pure: no IO, no engine imports.
  */
 
@@ -77,56 +79,48 @@ export function rasProblems(z: Float64Array, rows: number, cols: number, u: Arra
   return out;
 }
 
-/** Row step on one row: z[o + j] *= f, adding the new values into colSum[j]. */
-function scaleRow(z: Float64Array, o: number, cols: number, f: number, colSum: Float64Array): void {
-  for (let j = 0; j < cols; j++) {
-    const x = z[o + j]! * f;
-    z[o + j] = x;
-    colSum[j]! += x;
-  }
-}
-
-/**
- * Column step on one row: z[o + j] *= s[j], adding the new values into colSum[j]; returns
- * the row's new sum (four partial sums, so the adds do not wait on each other).
- */
-function scaleCols(z: Float64Array, o: number, cols: number, s: Float64Array, colSum: Float64Array): number {
+/** Σ_j z[o + j]·s[j] with four partial sums, so the adds do not wait on each other. */
+function dot(z: Float64Array, o: number, cols: number, s: Float64Array): number {
   let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
   let j = 0;
   for (; j + 3 < cols; j += 4) {
-    const x0 = z[o + j]! * s[j]!;
-    const x1 = z[o + j + 1]! * s[j + 1]!;
-    const x2 = z[o + j + 2]! * s[j + 2]!;
-    const x3 = z[o + j + 3]! * s[j + 3]!;
-    z[o + j] = x0; z[o + j + 1] = x1; z[o + j + 2] = x2; z[o + j + 3] = x3;
-    colSum[j]! += x0; colSum[j + 1]! += x1; colSum[j + 2]! += x2; colSum[j + 3]! += x3;
-    a0 += x0; a1 += x1; a2 += x2; a3 += x3;
+    a0 += z[o + j]! * s[j]!;
+    a1 += z[o + j + 1]! * s[j + 1]!;
+    a2 += z[o + j + 2]! * s[j + 2]!;
+    a3 += z[o + j + 3]! * s[j + 3]!;
   }
-  for (; j < cols; j++) {
-    const x = z[o + j]! * s[j]!;
-    z[o + j] = x;
-    colSum[j]! += x;
-    a0 += x;
-  }
+  for (; j < cols; j++) a0 += z[o + j]! * s[j]!;
   return (a0 + a1) + (a2 + a3);
+}
+
+/** acc[j] += f·z[o + j]. */
+function axpy(z: Float64Array, o: number, cols: number, f: number, acc: Float64Array): void {
+  let j = 0;
+  for (; j + 3 < cols; j += 4) {
+    acc[j]! += f * z[o + j]!;
+    acc[j + 1]! += f * z[o + j + 1]!;
+    acc[j + 2]! += f * z[o + j + 2]!;
+    acc[j + 3]! += f * z[o + j + 3]!;
+  }
+  for (; j < cols; j++) acc[j]! += f * z[o + j]!;
 }
 
 /**
  * Balances `z` (rows × cols, row-major) in place to row sums `u` and column sums `v`.
- * A row or column whose current sum is 0 keeps factor 1 (it stays zero).
- * Speed: the column step of round k and the row step of round k + 1 are done row by row
- * while the row is in cache, so a round reads and writes the matrix once; nothing is
- * allocated in the loop. The row step is applied before the convergence check of round k
- * is known, and undone (one division per entry, once) when round k turns out to be the last.
+ * A row or column whose current sum is 0 keeps its factor (it stays zero).
+ * Speed: one round is one read pass over Z_0, row by row: Σ_j z0_ij S_j gives the row sums
+ * after the last column step (residuals) and the next R_i, and the row, still in cache, adds
+ * R_i·z0_ij into the next column sums. Nothing is allocated in the loop and Z is written once
+ * at the end. Column sums right after a column step are S_j·c_j (= V_j up to rounding); the
+ * column residual is taken from that product.
  */
 export function ras(z: Float64Array, rows: number, cols: number, u: ArrayLike<number>, v: ArrayLike<number>, opts: RasOptions): RasResult {
   if (z.length !== rows * cols) throw new Error(`ras: matrix has ${z.length} values, expected ${rows}x${cols}`);
-  const r = new Float64Array(rows);
-  const rowSum = new Float64Array(rows);
+  let R = new Float64Array(rows).fill(1);
+  let nextR = new Float64Array(rows);
+  const S = new Float64Array(cols).fill(1);
   let colSum = new Float64Array(cols);
   let nextColSum = new Float64Array(cols);
-  const colCheck = new Float64Array(cols);
-  const s = new Float64Array(cols);
   const rowRes = new Float64Array(rows);
   const colRes = new Float64Array(cols);
   const U = Float64Array.from(u);
@@ -134,7 +128,6 @@ export function ras(z: Float64Array, rows: number, cols: number, u: ArrayLike<nu
   const tol = opts.tolerance;
   const rel = opts.relativeTolerance;
   const maxIter = opts.maxIterations;
-  const rowFactor = (sum: number, i: number): number => (sum === 0 ? 1 : U[i]! / sum);
 
   let maxRow = 0;
   let maxCol = 0;
@@ -144,80 +137,69 @@ export function ras(z: Float64Array, rows: number, cols: number, u: ArrayLike<nu
   if (maxIter < 1) {
     // No round: report the start's residuals.
     for (let i = 0; i < rows; i++) {
-      let acc = 0;
-      for (let j = 0; j < cols; j++) { acc += z[i * cols + j]!; colCheck[j]! += z[i * cols + j]!; }
-      rowRes[i] = U[i]! - acc;
+      const t = dot(z, i * cols, cols, S);
+      axpy(z, i * cols, cols, 1, colSum);
+      rowRes[i] = U[i]! - t;
       maxRow = Math.max(maxRow, Math.abs(rowRes[i]!));
     }
-    for (let j = 0; j < cols; j++) { colRes[j] = V[j]! - colCheck[j]!; maxCol = Math.max(maxCol, Math.abs(colRes[j]!)); }
+    for (let j = 0; j < cols; j++) { colRes[j] = V[j]! - colSum[j]!; maxCol = Math.max(maxCol, Math.abs(colRes[j]!)); }
     return { iterations: 0, converged: false, maxRowResidual: maxRow, maxColResidual: maxCol, maxRelativeResidual: maxRel, rowResiduals: rowRes, colResiduals: colRes };
   }
 
-  // Row step of round 1: r = U / rowsum, A ← diag(r)·A.
+  // Row step of round 1 (S = 1): R = U / rowsum(Z_0); column sums of diag(R)·Z_0.
   for (let i = 0; i < rows; i++) {
-    let acc = 0;
     const o = i * cols;
-    for (let j = 0; j < cols; j++) acc += z[o + j]!;
-    r[i] = rowFactor(acc, i);
-    scaleRow(z, o, cols, r[i]!, colSum);
+    const t = dot(z, o, cols, S);
+    if (t !== 0) R[i] = U[i]! / t;
+    axpy(z, o, cols, R[i]!, colSum);
   }
 
   let iterations = 0;
+  let converged = false;
   for (;;) {
     iterations++;
     const last = iterations >= maxIter;
-    // Column step of this round: s = V / colsum, A ← A·diag(s); then, row by row, the row step of the next.
-    for (let j = 0; j < cols; j++) {
-      const c = colSum[j]!;
-      s[j] = c === 0 ? 1 : V[j]! / c;
-    }
-    colCheck.fill(0);
-    nextColSum.fill(0);
-    for (let i = 0; i < rows; i++) {
-      const o = i * cols;
-      const sum = scaleCols(z, o, cols, s, colCheck);
-      rowSum[i] = sum;
-      if (!last) {
-        r[i] = rowFactor(sum, i);
-        scaleRow(z, o, cols, r[i]!, nextColSum);
-      }
-    }
-    maxRow = 0;
+    // Column step: S = V / colsum.
     maxCol = 0;
     maxRel = 0;
-    for (let i = 0; i < rows; i++) {
-      const d = U[i]! - rowSum[i]!;
-      rowRes[i] = d;
-      const a = Math.abs(d);
-      if (a > maxRow) maxRow = a;
-      const q = U[i] === 0 ? a : a / Math.abs(U[i]!);
-      if (q > maxRel) maxRel = q;
-    }
     for (let j = 0; j < cols; j++) {
-      const d = V[j]! - colCheck[j]!;
+      const c = colSum[j]!;
+      if (c !== 0) S[j] = V[j]! / c;
+      const d = V[j]! - S[j]! * c;
       colRes[j] = d;
       const a = Math.abs(d);
       if (a > maxCol) maxCol = a;
       const q = V[j] === 0 ? a : a / Math.abs(V[j]!);
       if (q > maxRel) maxRel = q;
     }
-    const converged = done();
-    if (converged || last) {
-      if (!last) {
-        // Undo the row step already applied for the round that will not run.
-        for (let i = 0; i < rows; i++) {
-          const ri = r[i]!;
-          if (ri === 1) continue;
-          const o = i * cols;
-          for (let j = 0; j < cols; j++) z[o + j]! /= ri;
-        }
-      }
-      return { iterations, converged, maxRowResidual: maxRow, maxColResidual: maxCol, maxRelativeResidual: maxRel, rowResiduals: rowRes, colResiduals: colRes };
+    // One pass: row sums after this round (residuals) and the row step of the next round.
+    maxRow = 0;
+    if (!last) nextColSum.fill(0);
+    for (let i = 0; i < rows; i++) {
+      const t = dot(z, i * cols, cols, S);
+      const d = U[i]! - R[i]! * t;
+      rowRes[i] = d;
+      const a = Math.abs(d);
+      if (a > maxRow) maxRow = a;
+      const q = U[i] === 0 ? a : a / Math.abs(U[i]!);
+      if (q > maxRel) maxRel = q;
+      if (last) continue;
+      const ri = t !== 0 ? U[i]! / t : R[i]!;
+      nextR[i] = ri;
+      axpy(z, i * cols, cols, ri, nextColSum);
     }
-    const t = colSum;
-    colSum = nextColSum;
-    nextColSum = t;
+    converged = done();
+    if (converged || last) break;
+    // Adopt the next round's row step (when stopping it is simply dropped).
+    let tr = R; R = nextR; nextR = tr;
+    tr = colSum; colSum = nextColSum; nextColSum = tr;
   }
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    const ri = R[i]!;
+    for (let j = 0; j < cols; j++) z[o + j] = ri * z[o + j]! * S[j]!;
+  }
+  return { iterations, converged, maxRowResidual: maxRow, maxColResidual: maxCol, maxRelativeResidual: maxRel, rowResiduals: rowRes, colResiduals: colRes };
 }
 
 /** Indices of the `k` largest |values|, largest first (for "worst rows" messages). */
