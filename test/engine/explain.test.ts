@@ -5,23 +5,25 @@ import type { ItemState, StageState } from '../../engine/state.js';
 const prevItem: ItemState = { fp: 'fp', inputs: { data: 'in1', raw: 'raw1' }, files: { 'data/x.csv': 'f1' }, outputs: { out: 'o' } };
 const prevStage: StageState = { step: 's', stepVersion: '1', stepSource: 'src1', params: { a: 1, b: [1, 2] }, items: { '': prevItem } };
 const same: CurrentParts = {
-  stepVersion: '1', stepSource: 'src1', params: { b: [1, 2], a: 1 },
+  step: 's', stepVersion: '1', stepSource: 'src1', params: { b: [1, 2], a: 1 },
   inputs: { data: 'in1', raw: 'raw1' }, files: { 'data/x.csv': 'f1' },
   inputLabels: { data: '`panel`', raw: 'file `data/raw.csv`' },
 };
 
 /** Everything changed at once; each step of the chain removes the first difference. */
 const allChanged: CurrentParts = {
-  ...same, stepVersion: '2', stepSource: 'src2', params: { a: 2, b: [1, 2] },
+  ...same, step: 't', stepVersion: '2', stepSource: 'src2', params: { a: 2, b: [1, 2] },
   files: { 'data/x.csv': 'f2' }, inputs: { data: 'in2', raw: 'raw2' },
 };
 
 describe('explainMiss', () => {
   it('walks the chain in order, first match wins', () => {
-    // never run → step version → plugin source → param → (new item) → file → input/upstream → cache
+    // never run → step → step version → plugin source → param → (new item) → file → input/upstream → cache
     expect(explainMiss(undefined, undefined, allChanged, false)).toBe('never run');
-    expect(explainMiss(prevStage, prevItem, allChanged, false)).toBe('step version changed (1 → 2)');
-    const v = { ...allChanged, stepVersion: '1' };
+    expect(explainMiss(prevStage, prevItem, allChanged, false)).toBe('step changed (s → t)');
+    const st = { ...allChanged, step: 's' };
+    expect(explainMiss(prevStage, prevItem, st, false)).toBe('step version changed (1 → 2)');
+    const v = { ...st, stepVersion: '1' };
     expect(explainMiss(prevStage, prevItem, v, false)).toBe('plugin source changed');
     const s = { ...v, stepSource: 'src1' };
     expect(explainMiss(prevStage, prevItem, s, false)).toBe('param `a` changed');
