@@ -6,6 +6,7 @@ import { canonicalJson } from './canonical.js';
 import type { ItemState, StageState } from './state.js';
 
 export interface CurrentParts {
+  readonly step: string;
   readonly stepVersion: string;
   readonly stepSource: string;
   readonly params: Record<string, unknown>;
@@ -17,6 +18,7 @@ export interface CurrentParts {
 
 export function explainMiss(prevStage: StageState | undefined, prevItem: ItemState | undefined, cur: CurrentParts, isItem: boolean): string {
   if (!prevStage) return 'never run';
+  if (prevStage.step !== cur.step) return `step changed (${prevStage.step} → ${cur.step})`;
   if (prevStage.stepVersion !== cur.stepVersion) return `step version changed (${prevStage.stepVersion} → ${cur.stepVersion})`;
   if (prevStage.stepSource !== cur.stepSource) return 'plugin source changed';
   const changed = changedKeys(prevStage.params, cur.params);

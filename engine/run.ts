@@ -262,7 +262,7 @@ class Runner {
     }
     task.loaders = loaders;
     const prevItem = prevStage?.items[task.id];
-    const cur: CurrentParts = { stepVersion: def.version, stepSource: planned.step.sourceHash, params: spec.params, inputs, files, inputLabels: labels };
+    const cur: CurrentParts = { step: def.name, stepVersion: def.version, stepSource: planned.step.sourceHash, params: spec.params, inputs, files, inputLabels: labels };
     if (unknownUpstream !== undefined) {
       task.reason = `upstream \`${unknownUpstream}\` will rerun`;
       return;

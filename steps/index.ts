@@ -3,6 +3,7 @@
  * step is one file in steps/ plus one line here.
  */
 import type { StepDefinition } from '../engine/step.js';
+import { bindRowsStep } from './bind-rows.js';
 import { concordance } from './concordance.js';
 import { controlTotals } from './control-totals.js';
 import { derive } from './derive.js';
@@ -30,6 +31,7 @@ import { select } from './select.js';
 import { writeCsv } from './write-csv.js';
 
 export const builtinSteps: StepDefinition[] = [
+  bindRowsStep,
   concordance,
   controlTotals,
   derive,
