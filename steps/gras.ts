@@ -9,7 +9,7 @@ import { requireIoTable } from './io-table.js';
 import { gras as grasKernel, grasProblems, type GrasProblem } from './kernels/gras.js';
 import { coefficients, flatten, flowsFromCoefficients, unflatten } from './kernels/io.js';
 import { worstIndices } from './kernels/ras.js';
-import { readTargets } from './ras.js';
+import { readTargets, sumTolerance } from './ras.js';
 
 /** Params of {@link gras}. */
 export interface GrasParams {
@@ -71,7 +71,7 @@ export const gras = defineStep<GrasParams>({
       if (c.inconsistent.length) throw new StepError('gras-infeasible', `base table sector(s) ${c.inconsistent.map((j) => base.sectors[j]).join(', ')} have output 0 but non-zero inputs, so A0 is undefined; use start: flows`);
       z = flowsFromCoefficients(c.a, t.x!, n);
     }
-    const problems = grasProblems(z, n, n, t.u, t.v, tol);
+    const problems = grasProblems(z, n, n, t.u, t.v, sumTolerance(t.u, t.v, tol, p.relative_tolerance));
     if (problems.length) throw new StepError('gras-infeasible', `GRAS cannot reach the targets: ${describe(problems, base.sectors)}`);
     const res = grasKernel(z, n, n, t.u, t.v, { tolerance: tol, relativeTolerance: p.relative_tolerance, maxIterations: p.max_iterations ?? 10000 });
     if (!res.converged) {

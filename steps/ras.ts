@@ -66,6 +66,19 @@ export function readTargets(value: Value | undefined, sectors: string[], needX: 
   throw new StepError('bad-targets', `input \`targets\` must be a table with columns ${wantCols} or JSON {x, u, v}`);
 }
 
+/**
+ * Allowed |ΣU − ΣV|: the absolute tolerance, or the relative one times the larger sum when
+ * set, and never below rounding (1e-12 of the sums), so large units do not fail spuriously.
+ */
+export function sumTolerance(u: ArrayLike<number>, v: ArrayLike<number>, tolerance: number, relative?: number): number {
+  let su = 0;
+  let sv = 0;
+  for (let i = 0; i < u.length; i++) su += Math.abs(u[i]!);
+  for (let j = 0; j < v.length; j++) sv += Math.abs(v[j]!);
+  const scale = Math.max(su, sv);
+  return Math.max(tolerance, (relative ?? 0) * scale, 1e-12 * scale);
+}
+
 /** Human-readable list of pre-check failures, naming sectors by code. */
 export function describeProblems(problems: readonly RasProblem[], sectors: string[]): string {
   const lines: string[] = [];
@@ -127,7 +140,7 @@ export const ras = defineStep<RasParams>({
     const coef = coefficients(flatten(base.z, n), base.x, n);
     if (coef.inconsistent.length) throw new StepError('ras-infeasible', `base table sector(s) ${coef.inconsistent.map((j) => base.sectors[j]).join(', ')} have output 0 but non-zero inputs, so A0 is undefined`);
     const z = flowsFromCoefficients(coef.a, X, n);
-    const problems = rasProblems(z, n, n, t.u, t.v, tol);
+    const problems = rasProblems(z, n, n, t.u, t.v, sumTolerance(t.u, t.v, tol, p.relative_tolerance));
     if (problems.length) throw new StepError('ras-infeasible', `RAS cannot reach the targets: ${describeProblems(problems, base.sectors)}`);
     const res = rasKernel(z, n, n, t.u, t.v, { tolerance: tol, relativeTolerance: p.relative_tolerance, maxIterations: p.max_iterations ?? 10000 });
     if (!res.converged) {

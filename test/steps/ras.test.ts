@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tableFromColumns } from '../../engine/table.js';
 import type { IoTable } from '../../steps/io-types.js';
-import { ras } from '../../steps/ras.js';
+import { ras, sumTolerance } from '../../steps/ras.js';
 import { makeContext } from '../support/context.js';
 import { asValue, ioTable, thrown } from './io-fixtures.js';
 
@@ -95,5 +95,11 @@ describe('ras step', () => {
     const e = thrown(() => ras.run(makeContext(PARAMS, { base: asValue(ioTable(['agri', 'mfg'], [[1, 2], [3, 4]], [10, 10])), targets })));
     expect(e.reason).toBe('missing-target');
     expect(e.message).toMatch(/no x for sector\(s\) mfg/);
+  });
+
+  it('allows ΣU − ΣV up to the tolerance, the relative tolerance × the sums, or rounding', () => {
+    expect(sumTolerance([1, 2], [3], 0.001)).toBe(0.001);
+    expect(sumTolerance([100], [100], 0.001, 0.01)).toBe(1); // 0.01 × 100
+    expect(sumTolerance([1e13], [1e13], 0.001)).toBe(10); // 1e-12 × 1e13
   });
 });
