@@ -13,7 +13,7 @@ export interface ConcordanceParams {
   from_col?: string;
   to_col?: string;
   weight_col?: string;
-  sectors?: string[];
+  sectors?: (string | number)[];
   names?: string[];
   weight_tolerance?: number;
 }
@@ -48,7 +48,7 @@ export const concordance = defineStep<ConcordanceParams>({
       from_col: { type: 'string', default: 'from_code' },
       to_col: { type: 'string', default: 'to_code' },
       weight_col: { type: 'string', default: 'weight' },
-      sectors: { type: 'array', items: { type: 'string' }, description: 'Target sector order (must list exactly the to_codes).' },
+      sectors: { type: 'array', items: { type: ['string', 'number'] }, description: 'Target sector order (must list exactly the to_codes).' },
       names: { type: 'array', items: { type: 'string' }, description: 'Target sector names, in target order.' },
       weight_tolerance: { type: 'number', minimum: 0, default: 1e-9, description: 'Allowed |Σ weights − 1| per from_code.' },
     },
@@ -69,7 +69,7 @@ export const concordance = defineStep<ConcordanceParams>({
     const neg = from.map((f, k) => [f, to[k], w[k]!] as const).filter((r) => r[2] < 0);
     if (neg.length) throw new StepError('concordance-weights', `input \`mapping\` has negative weights for ${neg.map((r) => `${r[0]} → ${r[1]} (${r[2]})`).join(', ')}`);
 
-    const targets = p.sectors ? [...p.sectors] : [...new Set(to)];
+    const targets = p.sectors ? p.sectors.map(String) : [...new Set(to)];
     const tpos = new Map(targets.map((s, i) => [s, i]));
     const extra = [...new Set(to.filter((t) => !tpos.has(t)))];
     if (extra.length) throw new StepError('concordance-unknown', `input \`mapping\` maps to code(s) ${extra.join(', ')}, which params.sectors does not list`);

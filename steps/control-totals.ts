@@ -14,7 +14,7 @@ export interface ControlTotalsParams {
   province: string;
   year: number;
   base_year?: number;
-  tertiary_sectors?: string[];
+  tertiary_sectors?: (string | number)[];
   gdp_unit_factor?: number;
   national_year?: 'exact' | 'nearest';
   u_method?: 'national-share' | 'base-structure';
@@ -68,7 +68,7 @@ export const controlTotals = defineStep<ControlTotalsParams>({
       province: { type: 'string', description: 'Province code in the regional table, e.g. "${item.province}".' },
       year: { type: 'integer', description: 'Target year.' },
       base_year: { type: 'integer', default: 2007, description: 'Year of the base table (for national growth).' },
-      tertiary_sectors: { type: 'array', items: { type: 'string' }, default: Array.from({ length: 16 }, (_, i) => String(27 + i)), description: 'Tertiary sector codes (default: 2007-class 27–42).' },
+      tertiary_sectors: { type: 'array', items: { type: ['string', 'number'] }, default: Array.from({ length: 16 }, (_, i) => String(27 + i)), description: 'Tertiary sector codes (default: 2007-class 27–42).' },
       gdp_unit_factor: { type: 'number', exclusiveMinimum: 0, default: 1, description: 'Multiplies GDP and tertiary VA into the table units (100 million → 10,000 yuan: 10000).' },
       national_year: { enum: ['exact', 'nearest'], default: 'exact', description: 'Use the nearest year in `national` when the exact one is missing.' },
       u_method: { enum: ['national-share', 'base-structure'], default: 'national-share' },
@@ -110,7 +110,7 @@ export const controlTotals = defineStep<ControlTotalsParams>({
     if (!Number.isFinite(gdp) || !Number.isFinite(ter)) throw new StepError('missing-value', `input \`regional\`, province ${p.province}, year ${p.year}: gdp or tertiary is missing`);
     if (ter < 0 || ter > gdp) throw new StepError('bad-gdp', `input \`regional\`, province ${p.province}, year ${p.year}: tertiary VA ${ter / f} must lie between 0 and GDP ${gdp / f}`);
 
-    const tert = new Set(p.tertiary_sectors ?? Array.from({ length: 16 }, (_, i) => String(27 + i)));
+    const tert = new Set((p.tertiary_sectors ?? Array.from({ length: 16 }, (_, i) => String(27 + i))).map(String));
     const unknownT = [...tert].filter((s) => !S.includes(s));
     if (unknownT.length) throw new StepError('unknown-sector', `params.tertiary_sectors has code(s) ${unknownT.join(', ')} that are not sectors of the base table`);
     const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);

@@ -14,12 +14,12 @@ export interface IoTableParams {
   row_col?: string;
   col_col?: string;
   value_col?: string;
-  sectors?: string[];
+  sectors?: (string | number)[];
   names?: string[];
-  total_output_col?: string;
-  value_added_row?: string;
-  total_input_row?: string;
-  final_use_col?: string;
+  total_output_col?: string | number;
+  value_added_row?: string | number;
+  total_input_row?: string | number;
+  final_use_col?: string | number;
   balance_tolerance?: number;
 }
 
@@ -54,12 +54,12 @@ export const ioTable = defineStep<IoTableParams>({
       row_col: { type: 'string', default: 'row', description: 'Column holding the row code.' },
       col_col: { type: 'string', default: 'col', description: 'Column holding the column code.' },
       value_col: { type: 'string', default: 'value', description: 'Column holding the cell value.' },
-      sectors: { type: 'array', items: { type: 'string' }, minItems: 1, default: DEFAULT_SECTORS, description: 'Sector codes in matrix order (rows and columns).' },
+      sectors: { type: 'array', items: { type: ['string', 'number'] }, minItems: 1, default: DEFAULT_SECTORS, description: 'Sector codes in matrix order (rows and columns).' },
       names: { type: 'array', items: { type: 'string' }, description: 'Sector names, same order as sectors.' },
-      total_output_col: { type: 'string', default: '58', description: 'Column code of total output X.' },
-      value_added_row: { type: 'string', default: '48', description: 'Row code of total value added.' },
-      total_input_row: { type: 'string', default: '49', description: 'Row code of total input (for the balance check; computed when absent).' },
-      final_use_col: { type: 'string', default: '54', description: 'Column code of total final use (optional in the data).' },
+      total_output_col: { type: ['string', 'number'], default: '58', description: 'Column code of total output X.' },
+      value_added_row: { type: ['string', 'number'], default: '48', description: 'Row code of total value added.' },
+      total_input_row: { type: ['string', 'number'], default: '49', description: 'Row code of total input (for the balance check; computed when absent).' },
+      final_use_col: { type: ['string', 'number'], default: '54', description: 'Column code of total final use (optional in the data).' },
       balance_tolerance: { type: 'number', minimum: 0, description: 'Largest relative imbalance |input − output| / output allowed; unset = only report it.' },
     },
   },
@@ -69,7 +69,8 @@ export const ioTable = defineStep<IoTableParams>({
     const p = ctx.params;
     const data = ctx.inputs.data;
     if (!isTable(data)) throw new StepError('not-a-table', 'input `data` must be a table of cells (row, column, value)');
-    const sectors = p.sectors ?? DEFAULT_SECTORS;
+    // Codes may be written as numbers in YAML; they are compared as strings.
+    const sectors = (p.sectors ?? DEFAULT_SECTORS).map(String);
     if (p.names && p.names.length !== sectors.length) throw new StepError('bad-names', `params.names has ${p.names.length} entries but there are ${sectors.length} sectors`);
     const rowsC = column(data, p.row_col ?? 'row', 'input `data`');
     const colsC = column(data, p.col_col ?? 'col', 'input `data`');
@@ -78,10 +79,10 @@ export const ioTable = defineStep<IoTableParams>({
 
     const n = sectors.length;
     const pos = new Map(sectors.map((s, i) => [s, i]));
-    const xCode = p.total_output_col ?? '58';
-    const vaCode = p.value_added_row ?? '48';
-    const tiCode = p.total_input_row ?? '49';
-    const fuCode = p.final_use_col ?? '54';
+    const xCode = String(p.total_output_col ?? '58');
+    const vaCode = String(p.value_added_row ?? '48');
+    const tiCode = String(p.total_input_row ?? '49');
+    const fuCode = String(p.final_use_col ?? '54');
     const z = Array.from({ length: n }, () => new Array<number>(n).fill(0));
     const x: (number | undefined)[] = new Array(n).fill(undefined);
     const va: (number | undefined)[] = new Array(n).fill(undefined);

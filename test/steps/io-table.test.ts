@@ -78,4 +78,11 @@ describe('io-table', () => {
     const rel = Number(/relative ([0-9.e+-]+)/.exec(ctx.notes[0]!)![1]);
     expect(rel).toBeLessThanOrEqual(1e-5);
   });
+
+  it('accepts codes written as numbers in the params', () => {
+    const params = { ...QIH_PARAMS, sectors: Array.from({ length: 42 }, (_, i) => i + 1), total_output_col: 58, value_added_row: 48 };
+    const { table } = ioTable.run(makeContext(params, { data: qinghaiLong() })) as { table: IoTable };
+    expect(table.sectors[41]).toBe('42');
+    expect(table.va.reduce((s, v) => s + v, 0)).toBeCloseTo(7836100.02, 2); // as above
+  });
 });
