@@ -239,6 +239,16 @@ stages:
     expect((await run(root)).stage('a').reason).toBe('plugin source changed');
   });
 
+  it('a stage that switches to another step reruns as "step changed"', async () => {
+    const root = project(`
+stages:
+  a: { step: constant, params: { value: 1 } }
+`);
+    await run(root);
+    write(root, 'pipeline.yaml', fs.readFileSync(path.join(root, 'pipeline.yaml'), 'utf8').replace('step: constant', 'step: tricky'));
+    expect((await run(root)).stage('a').reason).toBe('step changed (constant → tricky)');
+  });
+
   it('a corrupt cached object is reported, treated as missing and recomputed', async () => {
     const root = project(`
 stages:
@@ -371,6 +381,32 @@ stages:
     expect(output(root, 'again', 'table', 'k=2')).toEqual({ kind: 'table', columns: [{ name: 'x', values: [40] }] });
     // the gathered table has the item key in front
     expect(output(root, 'total', 'value')).toEqual({ sum: 120, columns: ['k', 'x'], rows: 3 });
+  });
+
+  it('a consumer sharing one dimension gathers the producer items that agree on it', async () => {
+    const root = project(`
+stages:
+  items: { step: per-item, foreach: { p: [A, B], k: [1, 2] } }
+  byk: { step: sum, foreach: { k: [1, 2] }, inputs: { data: items } }
+`);
+    expect((await run(root)).ok).toBe(true);
+    // byk(k) sums items (A,k) and (B,k): 2 * k*10; the gathered table leads with p, k.
+    expect(output(root, 'byk', 'value', 'k=1')).toEqual({ sum: 20, columns: ['p', 'k', 'x'], rows: 2 });
+    expect(output(root, 'byk', 'value', 'k=2')).toEqual({ sum: 40, columns: ['p', 'k', 'x'], rows: 2 });
+  });
+
+  it('gives the same results with several jobs as with one', async () => {
+    const yaml = `
+stages:
+  items: { step: per-item, foreach: { k: [1, 2, 3, 4, 5, 6] } }
+  total: { step: sum, inputs: { data: items } }
+`;
+    const one = project(yaml);
+    const four = project(yaml);
+    await run(one, { jobs: 1 });
+    expect((await run(four, { jobs: 4 })).stage('items').items).toEqual({ total: 6, ran: 6, cached: 0, failed: 0 });
+    expect(outputHash(four, 'total', 'value')).toBe(outputHash(one, 'total', 'value'));
+    expect(output(four, 'total', 'value')).toEqual({ sum: 210, columns: ['k', 'x'], rows: 6 });
   });
 
   it('adding an item runs only the new item', async () => {
