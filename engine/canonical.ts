@@ -41,11 +41,22 @@ function specialNumber(n: number): { $f: string } {
   return { $f: Object.is(n, -0) ? '-0' : String(n) };
 }
 
-/** Serializes a stage value for the cache, exactly (see module comment). */
+/** The one key of an object that encodeValue wrote as a marker, if it is one. */
+function markerKey(x: unknown): '$f' | '$esc' | undefined {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
+  const keys = Object.keys(x);
+  return keys.length === 1 && (keys[0] === '$f' || keys[0] === '$esc') ? keys[0] : undefined;
+}
+
+/**
+ * Serializes a stage value for the cache, exactly (see module comment). A user object that
+ * looks like a marker (its only key `$f` or `$esc`) is escaped as {"$esc": [[key, value]]}.
+ */
 export function encodeValue(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => {
     if (typeof x === 'number' && (!Number.isFinite(x) || Object.is(x, -0))) return specialNumber(x);
     if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>);
+    if (markerKey(x)) return { $esc: Object.entries(x as object) };
     return x;
   });
 }
@@ -53,13 +64,12 @@ export function encodeValue(v: unknown): string {
 /** Inverse of encodeValue. */
 export function decodeValue(text: string): unknown {
   return JSON.parse(text, (_k, x: unknown) => {
-    if (typeof x === 'object' && x !== null && !Array.isArray(x)) {
-      const keys = Object.keys(x);
-      if (keys.length === 1 && keys[0] === '$f') {
-        const f = (x as { $f: string }).$f;
-        return f === '-0' ? -0 : Number(f);
-      }
+    const m = markerKey(x);
+    if (m === '$f') {
+      const f = (x as { $f: string }).$f;
+      return f === '-0' ? -0 : Number(f);
     }
+    if (m === '$esc' && Array.isArray((x as { $esc: unknown }).$esc)) return Object.fromEntries((x as { $esc: [string, unknown][] }).$esc);
     return x;
   });
 }

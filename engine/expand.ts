@@ -28,7 +28,7 @@ export async function expandStageItems(planned: PlannedStage, env: ExpandEnv): P
     let values: (string | number)[];
     try {
       if (src.kind === 'values') values = [...src.values];
-      else if (src.kind === 'file') values = cellValues(column(readCsvFile(path.resolve(env.root, src.path), { file: src.path }), src.column, `file \`${src.path}\``));
+      else if (src.kind === 'file') values = cellValues(column(readCsvFile(path.resolve(env.root, src.path), { file: src.path, strings: [src.column] }), src.column, `file \`${src.path}\``));
       else {
         if (!env.upstreamKnown(src.stage)) return { error: `items are known once \`${src.stage}\` has run`, unknown: true };
         const v = await env.loadUpstream(src.stage, src.output);
@@ -46,5 +46,15 @@ export async function expandStageItems(planned: PlannedStage, env: ExpandEnv): P
 }
 
 function cellValues(cells: readonly unknown[]): (string | number)[] {
-  return distinct(cells.filter((c): c is string | number => typeof c === 'string' || typeof c === 'number'));
+  return distinct(cells.filter((c): c is string | number => typeof c === 'string' || typeof c === 'number').map(canonicalScalar));
+}
+
+/**
+ * Text from a CSV column stays text unless it is a number written canonically: "2011" is
+ * the year 2011 (so `${item.year}` fills an integer param), "01" stays the code "01".
+ */
+function canonicalScalar(v: string | number): string | number {
+  if (typeof v === 'number') return v;
+  const n = Number(v);
+  return v.trim() !== '' && Number.isFinite(n) && String(n) === v ? n : v;
 }

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 
 function lockDir(root: string): string {
   return path.join(root, 'cache', 'locks');
@@ -13,7 +14,8 @@ function lockDir(root: string): string {
 export async function withRunLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
   const dir = lockDir(root);
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `run-${process.pid}-${Date.now()}.lock`);
+  // The random part keeps two runs of one process (e.g. `agglo watch`) from sharing a lock.
+  const file = path.join(dir, `run-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}.lock`);
   fs.writeFileSync(file, String(process.pid));
   try {
     return await fn();
@@ -38,8 +40,10 @@ export function liveRuns(root: string): number[] {
     try {
       process.kill(pid, 0);
       pids.push(pid);
-    } catch {
-      fs.rmSync(path.join(dir, f), { force: true });
+    } catch (e) {
+      // EPERM: the process exists but belongs to another user; it is still running.
+      if ((e as NodeJS.ErrnoException).code === 'EPERM') pids.push(pid);
+      else fs.rmSync(path.join(dir, f), { force: true });
     }
   }
   return pids;

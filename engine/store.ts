@@ -109,7 +109,10 @@ export class LocalStore implements Store {
   }
 
   verifyObject(hash: string): boolean {
-    this.verified ??= (this.readState('verified-objects') as Record<string, string> | undefined) ?? {};
+    if (!this.verified) {
+      const memo = this.readState('verified-objects');
+      this.verified = memo && typeof memo === 'object' && !Array.isArray(memo) ? (memo as Record<string, string>) : {};
+    }
     let st: fs.Stats;
     try {
       st = fs.statSync(this.objectPath(hash));
@@ -142,7 +145,8 @@ export class LocalStore implements Store {
     }
     try {
       const rec = JSON.parse(text) as RunRecord;
-      if (rec.fingerprint !== fp || typeof rec.outputs !== 'object') throw new Error('mismatch');
+      const isMap = (o: unknown) => typeof o === 'object' && o !== null && !Array.isArray(o);
+      if (!isMap(rec) || rec.fingerprint !== fp || !isMap(rec.outputs) || !isMap(rec.files)) throw new Error('mismatch');
       return rec;
     } catch {
       this.warn(`cache record ${fp.slice(0, 12)} is corrupt; it will be recomputed`);

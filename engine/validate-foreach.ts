@@ -3,6 +3,7 @@
  * distinct values of a column of a CSV file, or of an upstream stage's table.
  */
 import path from 'node:path';
+import { splitCsv } from './csv.js';
 import type { ForeachSource } from './pipeline.js';
 import { findRefs, itemDimension, parseRange, resolveParamRefs } from './interpolate.js';
 import type { ValidationContext } from './validate-stages.js';
@@ -116,7 +117,12 @@ function fromObject(ctx: ValidationContext, id: string, dim: string, spec: Recor
     return undefined;
   }
   if (ctx.opts.readText) {
-    const rows = parseCsv(ctx.opts.readText(abs));
+    const split = splitCsv(ctx.opts.readText(abs));
+    if (!split.ok) {
+      ctx.report.error('bad-csv', `file \`${file}\` for foreach dimension \`${dim}\` is not valid CSV: line ${split.error.line}: ${split.error.message}`, ctx.parsed.locateNearest([...at, 'file']));
+      return undefined;
+    }
+    const rows = [split.value.header, ...split.value.rows];
     const header = rows[0] ?? [];
     const col = header.indexOf(column);
     if (col < 0) {
@@ -129,28 +135,4 @@ function fromObject(ctx: ValidationContext, id: string, dim: string, spec: Recor
     }
   }
   return { kind: 'file', path: file, column };
-}
-
-/** Minimal RFC 4180 reader: quoted fields may hold commas, doubled quotes and newlines. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); rows.push(row); row = []; field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
-  if (rows[0]?.[0]?.startsWith('\uFEFF')) rows[0][0] = rows[0][0].slice(1);
-  return rows;
 }

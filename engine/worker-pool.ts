@@ -19,6 +19,7 @@ interface Queued { req: TaskRequest; resolve: (o: TaskOutcome) => void }
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Queued[] = [];
+  private closing = false;
 
   constructor(size: number) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
@@ -28,11 +29,18 @@ export class WorkerPool {
     const slot: Slot = { worker: new Worker(workerUrl), busy: false, t0: 0 };
     slot.worker.unref();
     slot.worker.on('message', (out: TaskOutcome) => this.finish(slot, out));
-    slot.worker.on('error', (err: Error) => {
-      this.finish(slot, { ok: false, reason: 'internal-error', message: `worker crashed: ${err.message}`, internal: true, stack: err.stack, ms: performance.now() - slot.t0 });
+    // A worker that throws outside a step, or exits (a step calling process.exit), fails the
+    // task it was running; the slot gets a fresh worker *before* the next task is handed out.
+    const died = (message: string, stack?: string) => {
       const i = this.slots.indexOf(slot);
-      if (i >= 0) this.slots[i] = this.spawn();
-      this.pump();
+      if (i < 0) return; // already replaced (an 'error' is followed by an 'exit')
+      this.slots[i] = this.spawn();
+      if (slot.resolve) this.finish(slot, { ok: false, reason: 'internal-error', message, internal: true, stack, ms: performance.now() - slot.t0 });
+      else this.pump();
+    };
+    slot.worker.on('error', (err: Error) => died(`worker crashed: ${err.message}`, err.stack));
+    slot.worker.on('exit', (code) => {
+      if (!this.closing) died(`worker exited with code ${code} while running a step`);
     });
     return slot;
   }
@@ -65,6 +73,7 @@ export class WorkerPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }
