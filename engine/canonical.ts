@@ -10,8 +10,12 @@ export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Canonical JSON of plain data: object keys sorted, undefined members dropped. */
-export function canonicalJson(v: unknown): string {
+/**
+ * Canonical JSON of plain data: object keys sorted, undefined members dropped. With
+ * `keepOrder`, keys stay in insertion order: for params, where a map's order can mean
+ * something (derive's columns are evaluated in order), so reordering must rerun.
+ */
+export function canonicalJson(v: unknown, keepOrder = false): string {
   if (v === null || v === undefined) return 'null';
   switch (typeof v) {
     case 'number':
@@ -22,10 +26,11 @@ export function canonicalJson(v: unknown): string {
       return v ? 'true' : 'false';
     case 'object': {
       if (ArrayBuffer.isView(v)) return canonicalJson(Array.from(v as unknown as ArrayLike<number>));
-      if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+      if (Array.isArray(v)) return `[${v.map((x) => canonicalJson(x, keepOrder)).join(',')}]`;
       const o = v as Record<string, unknown>;
-      const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+      const keys = Object.keys(o).filter((k) => o[k] !== undefined);
+      if (!keepOrder) keys.sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k], keepOrder)}`).join(',')}}`;
     }
     default:
       throw new Error(`cannot fingerprint a ${typeof v}`);

@@ -38,7 +38,7 @@ export function explainMiss(prevStage: StageState | undefined, prevItem: ItemSta
 
 function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k])).sort();
+  return [...keys].filter((k) => canonicalJson(a[k], true) !== canonicalJson(b[k], true)).sort();
 }
 
 /** One line for a stage from its items' reasons, e.g. "2 new items; param `x` changed (3 items)". */

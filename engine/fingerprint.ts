@@ -3,14 +3,14 @@
  * result, and nothing else (so that a cache hit is always right and a miss always has a
  * reason). Explaining a miss is engine/explain.ts.
  */
-import { hashOf } from './canonical.js';
+import { canonicalJson, hashOf } from './canonical.js';
 import type { ItemKey } from './value.js';
 
 /**
  * Bump when the cache layout or value encoding changes: every old entry then misses
  * instead of being misread.
  */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 export interface FingerprintParts {
   /** Cache layout/encoding version (see CACHE_FORMAT). */
@@ -21,7 +21,11 @@ export interface FingerprintParts {
   readonly stepVersion: string;
   /** sha256 of a plugin module's source ("" for built-ins, whose version is the package's). */
   readonly stepSource: string;
-  /** Params after interpolation and schema defaults: a changed default reruns too. */
+  /**
+   * Params after interpolation and schema defaults (a changed default reruns too). Hashed
+   * in the order written, not sorted: reordering an ordered map such as derive's columns
+   * changes the result, so it must rerun.
+   */
   readonly params: unknown;
   /** The fan-out item (also visible to the step via ctx.item). */
   readonly item: ItemKey | null;
@@ -36,5 +40,5 @@ export interface FingerprintParts {
 }
 
 export function fingerprint(parts: FingerprintParts): string {
-  return hashOf(parts);
+  return hashOf({ ...parts, params: canonicalJson(parts.params, true) });
 }

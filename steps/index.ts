@@ -3,6 +3,9 @@
  * step is one file in steps/ plus one line here.
  */
 import type { StepDefinition } from '../engine/step.js';
+import { writeTable } from './write-table.js';
+import { writeJson } from './write-json.js';
+import { paperComparison } from './paper-comparison.js';
 import { bindRowsStep } from './bind-rows.js';
 import { concordance } from './concordance.js';
 import { controlTotals } from './control-totals.js';
@@ -57,4 +60,7 @@ export const builtinSteps: StepDefinition[] = [
   regressionTable,
   select,
   writeCsv,
+  paperComparison,
+  writeJson,
+  writeTable,
 ];

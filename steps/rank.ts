@@ -6,8 +6,8 @@ import { defineStep, StepError } from '../engine/step.js';
 import { column, numericColumn, tableFromColumns } from '../engine/table.js';
 import { isTable, type Cell, type Table } from '../engine/value.js';
 
-/** How tied values are ranked, as in R's `rank(ties.method = …)`. */
-export type TiesMethod = 'min' | 'max' | 'average' | 'first';
+export { rankValues, type TiesMethod } from './kernels/rank.js';
+import { rankValues, type TiesMethod } from './kernels/rank.js';
 
 /** Params of `rank`. */
 export interface RankParams {
@@ -27,26 +27,6 @@ export interface RankParams {
   mean_column?: string;
   /** Name of the rank column (default `rank`). */
   rank_column?: string;
-}
-
-/**
- * Ranks of `v` (1 = smallest), ties resolved like R's `rank(v, ties.method = ties)`;
- * `first` breaks ties by position. Values must not be NaN.
- */
-export function rankValues(v: ArrayLike<number>, ties: TiesMethod = 'average'): Float64Array {
-  const n = v.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => v[a]! - v[b]! || a - b);
-  const r = new Float64Array(n);
-  for (let s = 0; s < n; ) {
-    let e = s;
-    while (e + 1 < n && v[order[e + 1]!] === v[order[s]!]) e++;
-    for (let k = s; k <= e; k++) {
-      const i = order[k]!;
-      r[i] = ties === 'min' ? s + 1 : ties === 'max' ? e + 1 : ties === 'first' ? k + 1 : (s + e) / 2 + 1;
-    }
-    s = e + 1;
-  }
-  return r;
 }
 
 function fmt(v: Cell | undefined): string {

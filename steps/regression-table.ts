@@ -19,6 +19,7 @@ export interface RegressionTableParams {
   digits: number;
   include: ('nobs' | 'r2' | 'adj_r2' | 'constant' | 'tests')[];
   title?: string;
+  note?: string;
   path?: string;
 }
 
@@ -78,7 +79,7 @@ function latex(title: string | undefined, heads: string[], lines: Line[], note: 
 /** The regression-table step. */
 export const regressionTable = defineStep<RegressionTableParams>({
   name: 'regression-table',
-  version: '1.0.0',
+  version: '1.1.0',
   description: 'Models side by side (like esttab/modelsummary): coefficients with stars, t or SE in parentheses, N, R², tests; writes .md/.tex/.csv.',
   params: {
     type: 'object',
@@ -93,6 +94,7 @@ export const regressionTable = defineStep<RegressionTableParams>({
       digits: { type: 'integer', minimum: 0, maximum: 10, default: 3, description: 'Decimals shown.' },
       include: { type: 'array', items: { enum: ['nobs', 'r2', 'adj_r2', 'constant', 'tests'] }, default: ['constant', 'nobs', 'r2', 'adj_r2', 'tests'], description: 'Extra rows.' },
       title: { type: 'string', description: 'Table title.' },
+      note: { type: 'string', description: 'Extra text for the table note (e.g. which inputs are synthetic).' },
       path: { type: 'string', description: 'Results path prefix, e.g. results/table5_regression: writes .md, .tex and .csv.' },
     },
   },
@@ -147,7 +149,7 @@ export const regressionTable = defineStep<RegressionTableParams>({
       row('Hausman test', tests.hausman);
     }
     const starNote = Object.entries(stars).sort((a, b) => b[1] - a[1]).map(([m, th]) => `${m} p<${th}`).join(', ');
-    const note = `${statistic === 't' ? 't statistics' : 'Standard errors'} in parentheses; ${starNote}.`;
+    const note = `${statistic === 't' ? 't statistics' : 'Standard errors'} in parentheses; ${starNote}.${p.note ? ` ${p.note}` : ''}`;
 
     if (p.path) {
       const header = ['term', ...heads].map(csvCell).join(',');
