@@ -6,11 +6,13 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PIPELINE, EXIT_INVALID, parseJobs, processIo, UsageError, type Io } from './commands/common.js';
 import { dagCommand } from './commands/dag.js';
 import { gcCommand } from './commands/gc.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { showCommand } from './commands/show.js';
 import { stepsCommand } from './commands/steps.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
+import { AGGLO_VERSION } from './version.js';
 
 const USAGE = `usage: agglo <command> [options]
 
@@ -21,6 +23,7 @@ commands:
         --json              print a JSON run report
         --verbose           all notes, per-item reasons, stack traces of crashed steps
   status [PIPELINE]         what would run and why (dry run); --json, --verbose for items
+  report [PIPELINE]         build the pipeline's HTML report (its report stages and all they show)
   validate [PIPELINE]       check the pipeline file and report every problem
   show STAGE [--pipeline P] [--item key=value …] [--output NAME] [--json | --csv]
                             a stage's cached result
@@ -61,6 +64,10 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
+  if (cmd === '--version' || cmd === 'version') {
+    io.out(`agglo ${AGGLO_VERSION}\n`);
+    return 0;
+  }
   if (o.help || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     io.out(USAGE);
     return 0;
@@ -72,6 +79,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   switch (cmd) {
     case 'run':
       return runCommand(runFlags, io);
+    case 'report':
+      return reportCommand(runFlags, io);
     case 'status':
       return runCommand(runFlags, io, true);
     case 'validate':

@@ -12,6 +12,8 @@ export interface PlannedStage {
   readonly step: RegisteredStep;
   /** Upstream stage ids (inputs and foreach sources), de-duplicated. */
   readonly deps: readonly string[];
+  /** For a step that observes the pipeline: the other stages it waits for (not data inputs). */
+  readonly observed: readonly string[];
   /** foreach dimension names in declaration order ([] when not fanned out). */
   readonly dims: readonly string[];
 }
@@ -38,11 +40,30 @@ export function planPipeline(pipeline: Pipeline, registry: StepRegistry): Plan {
   for (const spec of pipeline.stages) {
     const step = registry.get(spec.step);
     if (!step) throw new Error(`bug: stage ${spec.id} has unknown step ${spec.step} after validation`);
-    stages.set(spec.id, { spec, step, deps: stageDeps(spec), dims: Object.keys(spec.foreach ?? {}) });
+    stages.set(spec.id, { spec, step, deps: stageDeps(spec), observed: [], dims: Object.keys(spec.foreach ?? {}) });
     graph.setNode(spec.id);
   }
   for (const s of stages.values()) for (const d of s.deps) graph.setEdge(d, s.spec.id);
+  addObservers(stages, graph);
   return { pipeline, stages, order: topoOrder(pipeline, graph), graph };
+}
+
+/**
+ * A stage whose step observes the pipeline waits for every stage that is neither
+ * downstream of it nor another observer (which would make a cycle).
+ */
+function addObservers(stages: Map<string, PlannedStage>, graph: Graph): void {
+  const observers = [...stages.values()].filter((s) => s.step.def.observesPipeline);
+  for (const o of observers) {
+    const down = new Set<string>();
+    const stack = [o.spec.id];
+    while (stack.length) for (const m of graph.successors(stack.pop()!) ?? []) if (!down.has(m)) { down.add(m); stack.push(m); }
+    const observed = [...stages.values()]
+      .filter((s) => s.spec.id !== o.spec.id && !down.has(s.spec.id) && !s.step.def.observesPipeline)
+      .map((s) => s.spec.id);
+    stages.set(o.spec.id, { ...o, deps: [...new Set([...o.deps, ...observed])], observed });
+    for (const d of observed) graph.setEdge(d, o.spec.id);
+  }
 }
 
 /** Kahn's algorithm, picking the earliest-declared ready stage first (stable output). */

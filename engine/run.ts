@@ -19,6 +19,8 @@ import type { Plan, PlannedStage } from './plan.js';
 import { loadState, stateName, type ItemState, type PipelineState, type StageState } from './state.js';
 import { writeFileAtomic, type Store } from './store.js';
 import { expandStageItems } from './expand.js';
+import { pipelineInfoHash, type PipelineInfo, type StageInfo } from './pipeline-info.js';
+import { AGGLO_VERSION } from './version.js';
 import type { ItemKey, Value } from './value.js';
 
 export type StageStatus = 'ran' | 'cached' | 'failed' | 'skipped' | 'would-run';
@@ -260,6 +262,15 @@ class Runner {
         return gather(sel.tasks.map((t) => up.items[t]!), vals, up.dims);
       };
     }
+    if (def.observesPipeline) {
+      const info = this.pipelineInfo(run.id);
+      if (!info) unknownUpstream ??= run.planned.observed.find((d) => this.runs.get(d)?.report?.status === 'would-run') ?? 'a stage';
+      else {
+        inputs.pipeline = pipelineInfoHash(info);
+        labels.pipeline = 'the pipeline';
+        loaders.pipeline = async () => info as unknown as Value;
+      }
+    }
     task.loaders = loaders;
     const prevItem = prevStage?.items[task.id];
     const cur: CurrentParts = { step: def.name, stepVersion: def.version, stepSource: planned.step.sourceHash, params: spec.params, inputs, files, inputLabels: labels };
@@ -277,6 +288,38 @@ class Runner {
       return;
     }
     task.reason = explainMiss(prevStage, prevItem, cur, task.item !== undefined);
+  }
+
+  /**
+   * What an observing stage sees of the others (engine/pipeline-info.ts); undefined in a
+   * dry run while an observed stage would rerun (its fingerprint is not known yet).
+   */
+  private pipelineInfo(observer: string): PipelineInfo | undefined {
+    const planned = this.ctx.plan.stages.get(observer)!;
+    const stages: StageInfo[] = [];
+    const files = new Map<string, string>();
+    for (const id of this.ctx.plan.order) {
+      if (!planned.observed.includes(id)) continue;
+      const r = this.runs.get(id);
+      if (!r?.report) continue;
+      if (r.report.status === 'would-run') return undefined;
+      const p = r.planned;
+      for (const ref of Object.values(p.spec.inputs)) if (ref.kind === 'file') files.set(ref.path, this.hasher.hash(path.resolve(this.ctx.root, ref.path)) ?? '');
+      for (const src of Object.values(p.spec.foreach ?? {})) if (src.kind === 'file') files.set(src.path, this.hasher.hash(path.resolve(this.ctx.root, src.path)) ?? '');
+      for (const t of r.tasks) for (const [f, h] of Object.entries(t.state?.files ?? {})) files.set(f, h);
+      stages.push({
+        id, step: p.step.def.name, stepVersion: p.step.def.version,
+        source: p.step.source === 'builtin' ? 'builtin' : path.relative(this.ctx.root, p.step.source),
+        deps: p.deps.filter((d) => !p.observed.includes(d)), dims: [...p.dims], items: r.tasks.length,
+        status: r.report.status, reason: r.report.reason, ms: r.report.ms,
+        fingerprint: hashOf(r.tasks.map((t) => t.fp ?? null)),
+      });
+    }
+    return {
+      kind: 'pipeline-info', agglo: AGGLO_VERSION, pipeline: path.relative(this.ctx.root, this.ctx.plan.pipeline.file),
+      stages, files: [...files.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([p, hash]) => ({ path: p, hash })),
+      builtAt: new Date().toISOString(),
+    };
   }
 
   /** The outputs (and written files) for a fingerprint if the cache has them intact. */

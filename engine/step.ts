@@ -69,6 +69,13 @@ export interface StepDefinition<P = any> {
   readonly outputs: Record<string, string>;
   /** CPU-heavy steps run in a worker thread when the executor has workers. */
   readonly heavy?: boolean;
+  /**
+   * The step reports on the pipeline itself (e.g. `report`): it runs after every other
+   * stage that does not depend on it and receives `ctx.inputs.pipeline`, a PipelineInfo
+   * (engine/pipeline-info.ts). Its fingerprint covers every stage's fingerprint, so it
+   * reruns when any result changes, and only then.
+   */
+  readonly observesPipeline?: boolean;
   /** Computes the outputs. May be async. Throw StepError for user-facing failures. */
   run(ctx: StepContext<P>): Record<string, Value> | Promise<Record<string, Value>>;
 }

@@ -20,10 +20,16 @@ function label(plan: Plan, id: string, s: StageReport | undefined): string {
   return `${id}\\n${p.spec.step}${fan}${s && s.status !== 'cached' ? `\\n(${s.status === 'would-run' ? 'stale' : s.status})` : ''}`;
 }
 
+function implicit(plan: Plan, from: string, to: string): boolean {
+  const s = plan.stages.get(to)!;
+  return s.observed.includes(from) && !Object.values(s.spec.inputs).some((r) => r.kind === 'stage' && r.stage === from);
+}
+
 export function mermaid(plan: Plan, status: Map<string, StageReport>): string {
   const lines = ['flowchart TD'];
   for (const id of plan.order) lines.push(`  ${id}["${label(plan, id, status.get(id)).replaceAll('\\n', '<br/>')}"]`);
-  for (const e of plan.graph.edges()) lines.push(`  ${e.v} --> ${e.w}`);
+  // Edges into a pipeline-observing stage (report) that are not data inputs are dotted.
+  for (const e of plan.graph.edges()) lines.push(`  ${e.v} ${implicit(plan, e.v, e.w) ? '-.->' : '-->'} ${e.w}`);
   const stale = plan.order.filter((id) => status.get(id)?.status !== 'cached');
   lines.push('  classDef stale fill:#fde2e1,stroke:#c0392b;', '  classDef fresh fill:#e3f4e1,stroke:#2e7d32;');
   if (stale.length) lines.push(`  class ${stale.join(',')} stale;`);
@@ -38,7 +44,7 @@ export function dot(plan: Plan, status: Map<string, StageReport>): string {
     const fresh = status.get(id)?.status === 'cached';
     lines.push(`  "${id}" [label="${label(plan, id, status.get(id))}", fillcolor="${fresh ? '#e3f4e1' : '#fde2e1'}"];`);
   }
-  for (const e of plan.graph.edges()) lines.push(`  "${e.v}" -> "${e.w}";`);
+  for (const e of plan.graph.edges()) lines.push(`  "${e.v}" -> "${e.w}"${implicit(plan, e.v, e.w) ? ' [style=dotted]' : ''};`);
   lines.push('}');
   return lines.join('\n') + '\n';
 }

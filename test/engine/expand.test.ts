@@ -24,6 +24,7 @@ function planned(foreach?: Record<string, ForeachSource>): PlannedStage {
     spec: { id: 'st', step: 'noop', params: {}, inputs: {}, ...(foreach ? { foreach } : {}), range: { file: 'p.yaml', line: 1, col: 1, endLine: 1, endCol: 1 } },
     step: { def, source: 'builtin', sourceHash: '' },
     deps: [],
+    observed: [],
     dims: Object.keys(foreach ?? {}),
   };
 }
