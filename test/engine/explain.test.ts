@@ -46,9 +46,9 @@ describe('explainMiss', () => {
     expect(explainMiss(prevStage, prevItem, cur, false)).toBe('param `a` changed, param `b` changed, param `c` changed');
   });
 
-  it('ignores param key order and compares values canonically', () => {
+  it('names a param whose map was reordered (order can matter, e.g. derive columns)', () => {
     const prev = { ...prevStage, params: { o: { x: 1, y: 2 } } };
-    expect(explainMiss(prev, prevItem, { ...same, params: { o: { y: 2, x: 1 } } }, false)).toBe('cache entry missing or damaged');
+    expect(explainMiss(prev, prevItem, { ...same, params: { o: { y: 2, x: 1 } } }, false)).toBe('param `o` changed');
   });
 
   it('falls back to the input name when it has no label', () => {
