@@ -7,6 +7,7 @@ import path from 'node:path';
 import { builtinSteps } from '../steps/index.js';
 import type { Diagnostic } from './diagnostic.js';
 import { parsePipelineText } from './parse.js';
+import { resolveExtends } from './extends.js';
 import type { Pipeline } from './pipeline.js';
 import { planPipeline, type Plan } from './plan.js';
 import { loadStepModule, pluginSourceHash, resolvePlugin } from './plugins.js';
@@ -23,6 +24,8 @@ export interface Loaded {
   readonly sources: Map<string, string>;
   /** Absolute paths of plugin modules (watched by `agglo watch`). */
   readonly pluginFiles: string[];
+  /** Absolute paths of the pipelines this one `extends` (watched too). */
+  readonly baseFiles?: string[];
 }
 
 export function builtinRegistry(): StepRegistry {
@@ -48,8 +51,15 @@ export async function loadPipeline(file: string, root: string): Promise<Loaded> 
     return noFile(`pipeline file \`${displayFile}\` does not exist`);
   }
   sources.set(displayFile, text);
-  const { parsed, diagnostics } = parsePipelineText(text, abs, displayFile);
-  if (!parsed) return { registry, sources, diagnostics, pluginFiles: [] };
+  const first = parsePipelineText(text, abs, displayFile);
+  const diagnostics = first.diagnostics;
+  if (!first.parsed) return { registry, sources, diagnostics, pluginFiles: [] };
+  const ext = resolveExtends(first.parsed, root);
+  diagnostics.push(...ext.diagnostics);
+  for (const b of ext.bases) sources.set(b.displayFile, b.text);
+  const baseFiles = ext.bases.map((b) => b.file);
+  const parsed = ext.parsed;
+  if (!parsed) return { registry, sources, diagnostics, pluginFiles: [], baseFiles };
   const pluginFiles: string[] = [];
   for (const { specifier, range } of pluginSpecifiers(parsed)) {
     const resolved = resolvePlugin(specifier, root);
@@ -70,5 +80,5 @@ export async function loadPipeline(file: string, root: string): Promise<Loaded> 
   const v = validatePipeline(parsed, registry, pluginFiles, { root, fileExists: (p) => fs.existsSync(p), readText: (p) => fs.readFileSync(p, 'utf8') });
   diagnostics.push(...v.diagnostics);
   const ok = v.pipeline && !diagnostics.some((d) => d.severity === 'error');
-  return { registry, sources, diagnostics, pluginFiles, pipeline: v.pipeline, plan: ok ? planPipeline(v.pipeline!, registry) : undefined };
+  return { registry, sources, diagnostics, pluginFiles, baseFiles, pipeline: v.pipeline, plan: ok ? planPipeline(v.pipeline!, registry) : undefined };
 }

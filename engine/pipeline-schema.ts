@@ -12,7 +12,7 @@ import { didYouMean, nameList } from './suggest.js';
 /** Keys allowed in a stage. */
 export const STAGE_KEYS = ['step', 'description', 'foreach', 'inputs', 'params'] as const;
 /** Keys allowed at the top of the file. */
-export const TOP_KEYS = ['params', 'plugins', 'stages'] as const;
+export const TOP_KEYS = ['extends', 'params', 'plugins', 'stages'] as const;
 
 const stageSchema = {
   type: 'object',
@@ -33,6 +33,7 @@ export const pipelineSchema = {
   required: ['stages'],
   properties: {
     params: { type: ['object', 'null'] },
+    extends: { type: 'string' },
     plugins: { type: ['array', 'null'], items: { type: 'string' } },
     stages: { type: 'object', additionalProperties: stageSchema },
   },

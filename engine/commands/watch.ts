@@ -29,7 +29,7 @@ export async function watchCommand(flags: RunFlags & { debounceMs?: number }, io
   const cycle = async (why: string): Promise<void> => {
     io.out(`\n[${new Date().toLocaleTimeString()}] ${why}\n`);
     const { loaded, plan } = await loadOrReport(flags.pipeline, project, io);
-    const files = watchedFiles(plan, flags.pipeline, loaded.pluginFiles, project.root);
+    const files = watchedFiles(plan, flags.pipeline, [...loaded.pluginFiles, ...(loaded.baseFiles ?? [])], project.root);
     await watcher?.close();
     watcher = watch(files, { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 20 } });
     watcher.on('all', (_ev, file) => {

@@ -35,6 +35,15 @@ describe('agglo run', () => {
     expect(r.stages.export!.reason).toBe('upstream `vars` changed');
   });
 
+  it('reordering derive expressions reruns it (later expressions see earlier ones)', () => {
+    const dir = study();
+    runJson(dir, 'run');
+    edit(dir, 'pipelines/paper.yaml', '        gdp: log(gdp_raw)\n        rd: rd_spend / gdp_raw\n', '        rd: rd_spend / gdp_raw\n        gdp: log(gdp_raw)\n');
+    const r = runJson(dir, 'run');
+    expect(r.stages.vars!.status).toBe('ran');
+    expect(r.stages.vars!.reason).toBe('param `columns` changed');
+  });
+
   it('status explains what would run without running it', () => {
     const dir = study();
     runJson(dir, 'run');

@@ -1,0 +1,121 @@
+/**
+ * `extends:` — a pipeline that is a small variation of another (like tsconfig's extends):
+ *
+ *   extends: ../paper.yaml          # relative to this file
+ *   params: { years: 2015..2023 }   # each param replaces the base's
+ *   stages:
+ *     within: { params: { effect: twoways } }   # maps merge deeply, lists and scalars replace
+ *     table1_md: null                          # null removes a stage
+ *
+ * The result is a composite ParsedFile: plain data merged, and every node located in the
+ * file it came from, so diagnostics point into the child or the base as appropriate.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Document } from 'yaml';
+import type { Diagnostic, SourceRange } from './diagnostic.js';
+import { parsePipelineText, toPlain, type NodePath, type ParsedFile } from './parse.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep merge: maps merge key by key, `null` deletes, anything else replaces. */
+export function mergeDeep(base: unknown, over: unknown): unknown {
+  if (!isObj(base) || !isObj(over)) return over;
+  const out: Obj = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === null) delete out[k];
+    else out[k] = mergeDeep(base[k], v);
+  }
+  return out;
+}
+
+/** Merges a child pipeline's plain data over its base's. */
+export function mergePipelines(base: Obj, child: Obj): Obj {
+  const out: Obj = {};
+  out.params = { ...(isObj(base.params) ? base.params : {}), ...(isObj(child.params) ? child.params : {}) };
+  const plugins = [...(Array.isArray(base.plugins) ? base.plugins : []), ...(Array.isArray(child.plugins) ? child.plugins : [])];
+  if (plugins.length) out.plugins = [...new Set(plugins)];
+  out.stages = mergeDeep(isObj(base.stages) ? base.stages : {}, isObj(child.stages) ? child.stages : {});
+  return out;
+}
+
+export interface Extended {
+  readonly parsed?: ParsedFile;
+  readonly diagnostics: Diagnostic[];
+  /** Every file of the chain after the first (for `watch` and for printing diagnostics). */
+  readonly bases: { file: string; displayFile: string; text: string }[];
+}
+
+/**
+ * Follows `extends:` from `child` (chains allowed, cycles reported). `root` is where
+ * display paths are relative to.
+ */
+export function resolveExtends(child: ParsedFile, root: string): Extended {
+  const chain: ParsedFile[] = [child];
+  const diagnostics: Diagnostic[] = [];
+  for (;;) {
+    const cur = chain[chain.length - 1]!;
+    const plain = toPlain(cur);
+    const ext = isObj(plain) ? plain.extends : undefined;
+    if (ext === undefined || ext === null) break;
+    const at = cur.locateNearest(['extends']);
+    if (typeof ext !== 'string') {
+      diagnostics.push({ ...at, severity: 'error', code: 'wrong-type', message: '`extends` must be the path of another pipeline file' });
+      break;
+    }
+    const abs = path.resolve(path.dirname(cur.file), ext);
+    if (chain.some((p) => p.file === abs)) {
+      diagnostics.push({ ...at, severity: 'error', code: 'cycle', message: `\`extends\` makes a cycle: ${[...chain.map((p) => p.displayFile), path.relative(root, abs)].join(' → ')}` });
+      break;
+    }
+    let text: string;
+    try {
+      text = fs.readFileSync(abs, 'utf8');
+    } catch {
+      diagnostics.push({ ...at, severity: 'error', code: 'missing-file', message: `\`extends\`: file \`${ext}\` does not exist (paths are relative to this file)` });
+      break;
+    }
+    const r = parsePipelineText(text, abs, path.relative(root, abs));
+    diagnostics.push(...r.diagnostics);
+    if (!r.parsed) break;
+    chain.push(r.parsed);
+  }
+  const bases = chain.slice(1).map((p) => ({ file: p.file, displayFile: p.displayFile, text: p.text }));
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, bases };
+  if (chain.length === 1) return { parsed: child, diagnostics, bases };
+  let merged: Obj = {};
+  for (const p of [...chain].reverse()) {
+    const plain = toPlain(p);
+    merged = mergePipelines(merged, isObj(plain) ? plain : {});
+  }
+  return { parsed: composite(chain, merged), diagnostics, bases };
+}
+
+/** A ParsedFile over merged data whose nodes are located in the nearest file defining them. */
+function composite(chain: ParsedFile[], merged: Obj): ParsedFile {
+  const child = chain[0]!;
+  const first = (f: (p: ParsedFile) => SourceRange | undefined): SourceRange | undefined => {
+    for (const p of chain) {
+      const r = f(p);
+      if (r) return r;
+    }
+    return undefined;
+  };
+  const locate = (p: NodePath) => first((c) => c.locate(p));
+  return {
+    file: child.file,
+    displayFile: child.displayFile,
+    text: child.text,
+    doc: new Document(merged) as unknown as ParsedFile['doc'],
+    locate,
+    locateKey: (p) => first((c) => c.locateKey(p)),
+    locateNearest: (p) => {
+      for (let n = p.length; n > 0; n--) {
+        const r = locate(p.slice(0, n));
+        if (r) return r;
+      }
+      return child.locateNearest([]);
+    },
+  };
+}
