@@ -90,10 +90,13 @@ const out = [];
 const machine = all.find((r) => r.bench === 'engine' && r.kind === 'machine');
 out.push('', '==== benchmark summary ====');
 if (machine) out.push(`machine: ${machine.cpus} cores (${machine.cpu}), ${machine.mem_gb} GB, ${machine.os}, Node ${machine.node}, snakemake ${machine.snakemake ?? 'not installed'}, --jobs ${machine.jobs}`);
-const meas = all.filter((r) => r.bench === 'engine' && r.tool);
+// agglo's repeated runs are summarised by their "median" lines; Snakemake runs once.
+const meas = all.filter((r) => r.bench === 'engine' && r.tool && (r.run === undefined || r.run === 'median'));
 if (meas.length) {
-  out.push('', 'engine overhead (wall-clock seconds of the whole command):');
-  out.push(`  ${'tool'.padEnd(10)} ${'items'.padStart(7)}  ${'cold'.padStart(16)}  ${'no-op'.padStart(16)}  ${'one changed'.padStart(16)}`);
+  out.push('', 'engine overhead (wall-clock seconds of the whole command; agglo: median of its runs):');
+  const phases = [['cold', 'cold'], ['cold-batched', 'cold (--batch)'], ['noop', 'no-op (1st)'], ['noop-again', 'no-op (2nd)'], ['one-changed', 'one changed']]
+    .filter(([p]) => meas.some((m) => m.phase === p));
+  out.push(`  ${'tool'.padEnd(10)} ${'items'.padStart(7)}${phases.map(([, h]) => `  ${h.padStart(22)}`).join('')}`);
   const keys = [...new Set(meas.map((r) => `${r.tool}|${r.items}`))];
   for (const k of keys) {
     const [tool, items] = k.split('|');
@@ -104,8 +107,9 @@ if (meas.length) {
       const per = r.ms_per_item !== undefined ? ` (${r.ms_per_item} ms/it)` : '';
       return `${r.seconds} s${per}${r.ok ? '' : ' FAILED'}`;
     };
-    out.push(`  ${tool.padEnd(10)} ${items.padStart(7)}  ${cell('cold').padStart(16)}  ${cell('noop').padStart(16)}  ${cell('one-changed').padStart(16)}`);
+    out.push(`  ${tool.padEnd(10)} ${items.padStart(7)}${phases.map(([p]) => `  ${cell(p).padStart(22)}`).join('')}`);
   }
+  for (const r of meas.filter((m) => m.runs_seconds?.length > 1)) out.push(`  agglo ${r.items} ${r.phase}: runs ${r.runs_seconds.join(', ')} s`);
 }
 const targets = all.filter((r) => r.bench === 'engine' && r.kind === 'target');
 if (targets.length) {
