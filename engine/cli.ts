@@ -29,7 +29,7 @@ commands:
                             a stage's cached result
   dag [PIPELINE] [--format mermaid|dot]   the stage graph, stale stages marked
   watch [PIPELINE]          rerun on every change of the pipeline, its input files or plugins
-  steps [NAME]              the registered steps, or one step's params
+  steps [NAME] [--markdown] the registered steps, or one step's params (--markdown: the reference)
   gc [--dry-run]            remove cache entries that no current pipeline references
 `;
 
@@ -61,6 +61,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       pipeline: { type: 'string', short: 'p' },
       format: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      markdown: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -93,7 +94,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'watch':
       return watchCommand(runFlags, io);
     case 'steps':
-      return stepsCommand(pos[0], io);
+      return stepsCommand(pos[0], io, o.markdown === true);
     case 'gc':
       return gcCommand({ dryRun: o['dry-run'] === true }, io);
     case undefined:

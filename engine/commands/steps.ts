@@ -1,11 +1,15 @@
 /** `agglo steps [NAME]`: the registered steps, or one step's params from its schema. */
 import { builtinRegistry } from '../load.js';
 import { suggest } from '../suggest.js';
-import type { JsonSchema } from '../step.js';
+import type { JsonSchema, StepDefinition } from '../step.js';
 import { EXIT_INVALID, EXIT_OK, type Io } from './common.js';
 
-export function stepsCommand(name: string | undefined, io: Io): number {
+export function stepsCommand(name: string | undefined, io: Io, markdown = false): number {
   const reg = builtinRegistry();
+  if (markdown) {
+    io.out(stepsMarkdown(reg.names().map((n) => reg.get(n)!.def)));
+    return EXIT_OK;
+  }
   if (!name) {
     const names = reg.names();
     const w = Math.max(...names.map((n) => n.length));
@@ -56,4 +60,35 @@ function typeText(p: JsonSchema): string {
   if (typeof p.type === 'string') return p.type;
   if (Array.isArray(p.oneOf) || Array.isArray(p.anyOf)) return ((p.oneOf ?? p.anyOf) as JsonSchema[]).map(typeText).join(' | ');
   return 'any';
+}
+
+/** The reference of every step as Markdown (docs/steps/reference.md is generated from it). */
+export function stepsMarkdown(defs: readonly StepDefinition[]): string {
+  const out = [
+    '# Step reference',
+    '',
+    'Generated from the steps\' own params schemas by `agglo steps --markdown` (run `npm run docs` after changing a step; a test checks this file is current). `agglo steps NAME` prints the same for one step.',
+    '',
+    defs.map((d) => `[${d.name}](#${d.name})`).join(' · '),
+    '',
+  ];
+  for (const d of defs) {
+    out.push(`## ${d.name}`, '', `Version ${d.version}${d.heavy ? ' · runs in a worker thread' : ''}${d.observesPipeline ? ' · observes the whole pipeline' : ''}`, '', d.description.trim(), '');
+    out.push('| input | |', '|---|---|');
+    for (const [k, v] of Object.entries(d.inputs)) out.push(`| \`${k}\`${v.optional ? ' (optional)' : ''} | ${cell(v.description)} |`);
+    out.push('', '| output | |', '|---|---|');
+    for (const [k, v] of Object.entries(d.outputs)) out.push(`| \`${k}\` | ${cell(v)} |`);
+    const props = (d.params.properties ?? {}) as Record<string, JsonSchema>;
+    const required = new Set((d.params.required ?? []) as string[]);
+    out.push('', '| param | type | default | |', '|---|---|---|---|');
+    for (const [k, p] of Object.entries(props)) {
+      out.push(`| \`${k}\`${required.has(k) ? ' (required)' : ''} | ${cell(typeText(p))} | ${p.default === undefined ? '' : `\`${JSON.stringify(p.default)}\``} | ${cell(String(p.description ?? ''))} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function cell(s: string): string {
+  return s.replaceAll('|', '\\|').replace(/\s+/g, ' ');
 }
