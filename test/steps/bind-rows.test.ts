@@ -20,7 +20,7 @@ const east = tableFromColumns({ province: ['BEJ', 'TJ'], year: [2011, 2011], lq:
 const west = tableFromColumns({ year: [2012], province: ['XJ'], wage: [41.2] });
 
 function bind(params: BindRowsParams, inputs: Record<string, Table>): Table {
-  return bindRowsStep.run(makeContext(params, inputs)).table as Table;
+  return (bindRowsStep.run(makeContext(params, inputs)) as { table: Table }).table;
 }
 
 describe('bind-rows', () => {

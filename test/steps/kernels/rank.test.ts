@@ -20,7 +20,10 @@ interface RCase {
   spearman: number | null;
 }
 
-const R = JSON.parse(readFileSync(new URL('../../fixtures/rank/r-ranks.json', import.meta.url), 'utf8')) as { cases: RCase[] };
+/** A series with one NA (null in JSON): R's cor answers NA; on the complete pairs, 1. */
+interface RMissing { x: number[]; y: (number | null)[]; pearson: null; spearman: null; spearman_complete: number }
+
+const R = JSON.parse(readFileSync(new URL('../../fixtures/rank/r-ranks.json', import.meta.url), 'utf8')) as { cases: RCase[]; missing: RMissing };
 const TIES: TiesMethod[] = ['average', 'min', 'max', 'first'];
 
 describe('rankValues', () => {
@@ -68,6 +71,16 @@ describe('pearson and spearman', () => {
     const ex = x.map(Math.exp);
     expect(spearman(ex, y)).toBeCloseTo(spearman(x, y), 14);
     expect(Math.abs(pearson(ex, y) - pearson(x, y))).toBeGreaterThan(0.01);
+  });
+
+  it('a missing value (NaN) gives NaN, like R cor() gives NA, not a number from a misordered sort', () => {
+    const y = R.missing.y.map((v) => v ?? NaN);
+    expect(R.missing.pearson).toBeNull();
+    expect(pearson(R.missing.x, y)).toBeNaN();
+    expect(R.missing.spearman).toBeNull();
+    // rankValues' sort compares NaN as "equal by position", so the ranks of y come out
+    // (1, 2, 4, 3) and spearman returns -0.8; R says NA (and 1 on the complete pairs).
+    expect(spearman(R.missing.x, y)).toBeNaN();
   });
 
   it('pearson refuses series of different lengths', () => {
