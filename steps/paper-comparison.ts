@@ -18,6 +18,7 @@ export interface PaperComparisonParams {
   alpha: number;
   synthetic: string[];
   ours_label: string;
+  paper_stars: Record<string, number>;
 }
 
 interface Coef { term: string; estimate: number; statistic: number; p_value: number }
@@ -32,7 +33,7 @@ const f3 = (x: number | null | undefined) => (typeof x === 'number' && Number.is
 
 export const paperComparison = defineStep<PaperComparisonParams>({
   name: 'paper-comparison',
-  version: '1',
+  version: '1.1',
   description: "Compares our ranking and fixed-effects model with the paper's published Tables 2 and 5: Spearman's rank correlation of the provinces' average agglomeration, and agreement of coefficient signs and significance.",
   params: {
     type: 'object',
@@ -41,6 +42,7 @@ export const paperComparison = defineStep<PaperComparisonParams>({
       alpha: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.05, description: 'Significance level for "significant" in both tables.' },
       synthetic: { type: 'array', items: { type: 'string' }, default: [], description: 'Synthetic inputs the results depend on, repeated in the report.' },
       ours_label: { type: 'string', default: 'agglo', description: 'Column heading for our results.' },
+      paper_stars: { type: 'object', additionalProperties: { type: 'number' }, default: { '*': 0.05, '**': 0.01, '***': 0.001 }, description: "The paper's star legend: mark → p threshold (a term is significant at alpha when its threshold ≤ alpha)." },
     },
     additionalProperties: false,
   },
@@ -66,7 +68,8 @@ export const paperComparison = defineStep<PaperComparisonParams>({
     const pRegion = column(paper, 'region', 'input `paper_ranking`');
     const pMean = numericColumn(paper, 'average_agglomeration', 'input `paper_ranking`');
     const pRank = numericColumn(paper, 'rank', 'input `paper_ranking`');
-    pRegion.forEach((r, i) => paperByName.set(String(r), { mean: pMean[i]!, rank: pRank[i]! }));
+    // A published average that is missing (NaN here) counts as no published value.
+    pRegion.forEach((r, i) => { if (!Number.isNaN(pMean[i]!)) paperByName.set(String(r), { mean: pMean[i]!, rank: pRank[i]! }); });
     const entityCol = ours.columns[0]!.name;
     const oCode = column(ours, entityCol, 'input `ranking`');
     const oMean = numericColumn(ours, 'mean', 'input `ranking`');
@@ -80,7 +83,7 @@ export const paperComparison = defineStep<PaperComparisonParams>({
       const pub = name === undefined ? undefined : paperByName.get(name);
       if (!pub) unmatched.push(String(code));
       else { xs.push(oMean[i]!); ys.push(pub.mean); }
-      rows.push({ province: String(code), name: name ?? null, mean: oMean[i]!, rank: oRank[i]!, paper_mean: pub?.mean ?? null, paper_rank: pub?.rank ?? null, rank_diff: pub ? oRank[i]! - pub.rank : null });
+      rows.push({ province: String(code), name: name ?? null, mean: oMean[i]!, rank: oRank[i]!, paper_mean: pub?.mean ?? null, paper_rank: Number.isNaN(pub?.rank ?? NaN) ? null : pub!.rank, rank_diff: pub && !Number.isNaN(pub.rank) ? oRank[i]! - pub.rank : null });
     });
     if (unmatched.length) ctx.note(`no published value for ${unmatched.join(', ')}`);
     if (xs.length < 3) throw new StepError('too-few-matches', `paper-comparison: only ${xs.length} provinces match the paper's Table 2 by name; check input \`names\``);
@@ -101,7 +104,13 @@ export const paperComparison = defineStep<PaperComparisonParams>({
       const c = mine.get(String(t));
       if (!c) return;
       compared++;
-      const paperSig = typeof pStars[i] === 'string' && (pStars[i] as string).length > 0;
+      // The paper prints stars, not p-values: a term is significant at alpha when its
+      // stars' threshold (paper_stars) is at most alpha. At an alpha above the one-star
+      // threshold, an unstarred term cannot be judged; it counts as not significant.
+      const mark = typeof pStars[i] === 'string' ? (pStars[i] as string) : '';
+      const threshold = mark ? p.paper_stars[mark] : undefined;
+      if (mark && threshold === undefined) throw new StepError('unknown-stars', `paper-comparison: the paper's term \`${String(t)}\` has stars \`${mark}\`, which paper_stars does not define (${Object.keys(p.paper_stars).join(', ')})`);
+      const paperSig = threshold !== undefined && threshold <= p.alpha;
       const ourSig = c.p_value < p.alpha;
       const sign = Math.sign(c.estimate) === Math.sign(pCoef[i]!);
       if (sign) sameSign++;
@@ -111,7 +120,8 @@ export const paperComparison = defineStep<PaperComparisonParams>({
     const coefficients = tableFromRows(coefRows);
     const top = (codes: string[]) => codes.slice(0, 5);
     const paperTop = [...paperByName.entries()].sort((a, b) => a[1].rank - b[1].rank).map(([n]) => n);
-    const oursTop = oCode.map((c) => codeToName.get(String(c)) ?? String(c));
+    const byRank = oCode.map((c, i) => ({ name: codeToName.get(String(c)) ?? String(c), rank: oRank[i]! })).sort((a, b) => a.rank - b.rank);
+    const oursTop = byRank.map((r) => r.name);
     const summary: Json = {
       spearman: rho, n: xs.length,
       top_ours: top(oursTop), top_paper: top(paperTop),

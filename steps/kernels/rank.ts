@@ -48,7 +48,12 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return sxy / Math.sqrt(sxx * syy);
 }
 
-/** Spearman's rank correlation: Pearson's r of the average ranks (handles ties like R). */
+/**
+ * Spearman's rank correlation: Pearson's r of the average ranks (handles ties like R).
+ * NaN when either series has a NaN, as R's cor() gives NA: drop incomplete pairs first.
+ */
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i]!)) return NaN;
+  for (let i = 0; i < y.length; i++) if (Number.isNaN(y[i]!)) return NaN;
   return pearson(rankValues(x, 'average'), rankValues(y, 'average'));
 }

@@ -42,7 +42,9 @@ function loadSandbox(): Promise<Sandbox> {
   // (0.5 s vs 2.2 s of CPU here), which every `agglo run` that derives would pay.
   sandbox ??= Promise.resolve(createRequire(import.meta.url)('mathjs/lib/browser/math.js') as typeof import('mathjs')).then(({ create, all }) => {
     // mathjs types `all` as optional; it is always present.
-    const math: MathJsInstance = create(all!, { predictable: true });
+    const math: MathJsInstance = create(all!);
+    // Set after creation: the single-file bundle's create() ignores its config argument.
+    math.config({ predictable: true });
     const parse = math.parse;
     const mathEqual = math.equal as (a: unknown, b: unknown) => unknown;
     const mathUnequal = math.unequal as (a: unknown, b: unknown) => unknown;
