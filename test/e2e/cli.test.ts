@@ -207,3 +207,32 @@ describe('agglo run', () => {
     expect(Object.values(runJson(dir, 'run').stages).every((s) => s.status === 'cached')).toBe(true);
   });
 });
+
+describe('agglo watch', () => {
+  it('reruns on a save with the reason, prints diagnostics for an invalid save and keeps watching', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = study();
+    const p = spawn(process.execPath, [path.join(repo, 'bin/agglo.js'), 'watch'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    const waitFor = async (re: RegExp, from: number) => {
+      for (let i = 0; i < 300; i++) {
+        if (re.test(out.slice(from))) return out.length;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`timed out waiting for ${re}; output so far:\n${out}`);
+    };
+    try {
+      let at = await waitFor(/watching for changes/, 0);
+      edit(dir, 'pipelines/paper.yaml', 'rd_spend / gdp_raw', 'rd_spend / gdp_raw * 10');
+      at = await waitFor(/vars \(derive\).*param `columns` changed[\s\S]*watching for changes/, at);
+      edit(dir, 'pipelines/paper.yaml', 'step: derive', 'step: derivee');
+      at = await waitFor(/error unknown-step[\s\S]*pipeline is invalid/, at);
+      edit(dir, 'pipelines/paper.yaml', 'step: derivee', 'step: derive');
+      await waitFor(/0 ran, 5 cached/, at);
+    } finally {
+      p.kill('SIGTERM');
+    }
+  });
+});
