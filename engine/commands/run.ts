@@ -64,8 +64,9 @@ function printSummary(r: RunReport, io: Io, dryRun: boolean, verbose: boolean): 
     for (const s of r.stages) for (const it of s.itemReasons ?? []) if (it.item) io.out(`    ${s.id} ${it.item}: ${it.reason}\n`);
   }
   for (const s of r.stages) {
-    for (const n of s.notes.slice(0, verbose ? Infinity : 5)) io.out(`  note ${s.id}: ${n}\n`);
-    if (!verbose && s.notes.length > 5) io.out(`  note ${s.id}: … ${s.notes.length - 5} more notes (--verbose shows all)\n`);
+    // One note per stage unless --verbose: a fan-out of 390 items can leave 390 notes.
+    for (const n of s.notes.slice(0, verbose ? Infinity : 1)) io.out(`  note ${s.id}: ${n}\n`);
+    if (!verbose && s.notes.length > 1) io.out(`    (and ${s.notes.length - 1} more notes from \`${s.id}\`; --verbose shows all)\n`);
     for (const e of s.errors.slice(0, verbose ? Infinity : 10)) {
       io.err(`error: stage \`${s.id}\`${e.item ? ` item ${e.item}` : ''}: ${e.message}\n`);
       if (verbose && e.stack) io.err(e.stack + '\n');
