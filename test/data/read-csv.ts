@@ -1,31 +1,18 @@
 // Test helper: read the committed data/ files (paths relative to this test file).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { splitCsv } from '../../engine/csv.js';
 
 /** Absolute path of a file under data/, resolved from this file's location. */
 export function dataPath(rel: string): string {
   return fileURLToPath(new URL(`../../data/${rel}`, import.meta.url));
 }
 
-/** Parse CSV text (RFC 4180 quoting) into rows of strings. */
+/** Parse CSV text into rows of strings (the header first), with the engine's RFC 4180 reader. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
-      } else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; }
-    else if (ch === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
-    else if (ch !== '\r') field += ch;
-  }
-  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
-  return rows;
+  const r = splitCsv(text);
+  if (!r.ok) throw new Error(`line ${r.error.line}: ${r.error.message}`);
+  return [r.value.header, ...r.value.rows];
 }
 
 /** A CSV file of data/ as its header and records keyed by column name. */
