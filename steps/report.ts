@@ -9,9 +9,9 @@
  * It observes the pipeline (`observesPipeline`): it runs after every other stage, receives
  * a PipelineInfo as `ctx.inputs.pipeline` and is rebuilt only when a result it shows changes.
  */
+import path from 'node:path';
 import type { PipelineInfo } from '../engine/pipeline-info.js';
 import { defineStep, StepError } from '../engine/step.js';
-import path from 'node:path';
 import { isFileRef, type Json, type Value } from '../engine/value.js';
 import { coefficientSpec, heatmapSpec, rankingSpec, regionSpec } from './report/charts.js';
 import { dagSpec } from './report/dag-chart.js';
