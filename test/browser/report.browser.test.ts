@@ -1,0 +1,98 @@
+/**
+ * The report in a real browser (issue 5): build results/report.html with the CLI on a temp
+ * copy of the project, open it in headless Chromium, and check there are no console errors,
+ * no requests beyond the file itself, and every chart's SVG is drawn with a non-zero size.
+ * Saves a full-page screenshot to test-artifacts/report.png (git-ignored).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveChromium, launchChromium } from './chromium.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const cli = path.join(repo, 'bin', 'agglo.js');
+const CHARTS = ['chart-table1', 'chart-table2', 'chart-regions', 'chart-coefficients', 'chart-dag'];
+
+function agglo(dir: string, ...args: string[]) {
+  return spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+}
+
+/**
+ * A copy of the project's data and paper pipeline in a temp folder, with the report stage
+ * (test/browser/report-stage.yaml) appended if paper.yaml has none, and the step loaded as a
+ * plugin from dist/ if the build does not register it (both only until they are merged).
+ */
+function makeProject(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-report-'));
+  fs.cpSync(path.join(repo, 'data'), path.join(dir, 'data'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'pipelines'));
+  let yaml = fs.readFileSync(path.join(repo, 'pipelines', 'paper.yaml'), 'utf8');
+  if (!/^\s+step:\s*report\s*$/m.test(yaml)) yaml = `${yaml.trimEnd()}\n${fs.readFileSync(path.join(here, 'report-stage.yaml'), 'utf8')}`;
+  if (agglo(dir, 'steps', 'report').status !== 0) yaml = `plugins: [${JSON.stringify(path.join(repo, 'dist', 'steps', 'report.js'))}]\n${yaml}`;
+  fs.writeFileSync(path.join(dir, 'pipelines', 'paper.yaml'), yaml);
+  return dir;
+}
+
+describe.skipIf(!haveChromium())('report in headless Chromium', () => {
+  let dir: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    dir = makeProject();
+    const r = agglo(dir, 'report');
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    page.on('request', (q) => requests.push(q.url()));
+    await page.goto(pathToFileURL(path.join(dir, 'results', 'report.html')).href, { waitUntil: 'load' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads without console errors and without fetching anything', () => {
+    expect(consoleErrors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith('file://') && !u.startsWith('data:'))).toEqual([]);
+    expect(requests.filter((u) => u.startsWith('file://'))).toHaveLength(1);
+  });
+
+  it('draws every chart as an SVG with a non-zero size', async () => {
+    const charts = await page.$$eval('figure.chart', (figs) => figs.map((f) => {
+      const svg = f.querySelector('svg');
+      const box = svg?.getBoundingClientRect();
+      return { id: f.id, width: box?.width ?? 0, height: box?.height ?? 0, marks: svg?.querySelectorAll('path, text').length ?? 0 };
+    }));
+    expect(charts.map((c) => c.id)).toEqual(CHARTS);
+    for (const c of charts) {
+      expect(c.width, c.id).toBeGreaterThan(100);
+      expect(c.height, c.id).toBeGreaterThan(100);
+      expect(c.marks, c.id).toBeGreaterThan(10);
+    }
+  });
+
+  it('shows the synthetic-input warning and the provenance of every stage', async () => {
+    expect(await page.locator('#synthetic-warning').isVisible()).toBe(true);
+    expect(await page.locator('#synthetic-warning').innerText()).toContain('employment');
+    const stages = await page.$$eval('table.provenance-stages tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
+    for (const id of ['provinces', 'ras', 'lq', 'within', 'comparison']) expect(stages).toContain(id);
+  });
+
+  it('saves a screenshot to test-artifacts/report.png', async () => {
+    const out = path.join(repo, 'test-artifacts', 'report.png');
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    await page.screenshot({ path: out, fullPage: true });
+    expect(fs.statSync(out).size).toBeGreaterThan(10_000);
+  });
+});
