@@ -1,8 +1,9 @@
 /**
  * panel-tests against R plm 2.6.2 (test/fixtures/plm/expected.json, "tests", written by
  * make-fixtures.R): f_individual from plm::pFtest(within, pooling), hausman from
- * plm::phtest(within, random); hausman_ginv (Produc, where V_FE − V_RE has a negative
- * eigenvalue) from base::eigen with the generalized-inverse rule documented in panel.md.
+ * plm::phtest(within, random) (Produc: V_FE − V_RE indefinite, where we add a warning);
+ * hausman_ginv from base::eigen with the generalized-inverse rule documented in panel.md;
+ * hausman_sigmaless by hand in base R (V_RE rescaled by σ²_FE/σ²_RE, then solve()).
  */
 import { describe, expect, it } from 'vitest';
 import { panelTests, type PanelTestsParams } from '../../steps/panel-tests.js';
@@ -13,10 +14,13 @@ import { close, datasets, expected, readCsv, type DatasetName } from './plm-fixt
 
 type Obj = { [k: string]: Json };
 
-function run(ds: DatasetName) {
+function params(ds: DatasetName): PanelTestsParams {
   const d = datasets[ds];
-  const params: PanelTestsParams = { y: d.y, x: [...d.x], entity: d.entity, time: d.time, tests: ['f_individual', 'hausman'], random_unbalanced: 'plm', hausman_tolerance: 1e-8 };
-  const ctx = makeContext(params, { data: readCsv(d.file) });
+  return { y: d.y, x: [...d.x], entity: d.entity, time: d.time, tests: ['f_individual', 'hausman'], random_unbalanced: 'plm', hausman_tolerance: 1e-8, hausman_variance: 'separate' };
+}
+
+function run(ds: DatasetName) {
+  const ctx = makeContext(params(ds), { data: readCsv(datasets[ds].file) });
   return { out: panelTests.run(ctx) as { tests: Obj; table: Table }, ctx };
 }
 
@@ -45,18 +49,34 @@ describe('panel-tests agrees with plm', () => {
     });
   }
 
-  it('produc: V_FE − V_RE not positive definite → generalized inverse with a warning, not plm\'s silent number', () => {
+  it('produc: V_FE − V_RE not positive definite → plm::phtest\'s number, with a warning instead of silence', () => {
     const want = expected.tests.produc!;
-    expect(want.hausman.min_eigen).toBeLessThan(0); // plm::phtest still prints 9.525 on df 4
+    expect(want.hausman.min_eigen).toBeLessThan(0);
     const { out, ctx } = run('produc');
     const h = out.tests.hausman as Obj;
+    // plm::phtest (solve) and our eigen-based inverse agree: the matrix is indefinite, not singular
+    near(h.statistic, want.hausman.statistic);
+    near(h.p_value, want.hausman.p_value);
+    expect(h.df).toBe(want.hausman.df);
     near(h.statistic, want.hausman_ginv.statistic);
-    near(h.p_value, want.hausman_ginv.p_value);
-    expect(h.df).toBe(want.hausman_ginv.df);
-    expect(h.method).toBe('generalized inverse');
+    expect(h.method).toBe('inverse');
     expect(String(h.warning)).toMatch(/not positive definite/);
+    expect(String(h.warning)).toMatch(/sigmaless/);
     expect(ctx.notes.join(' ')).toMatch(/not positive definite/);
   });
+
+  for (const ds of ['grunfeld', 'grunfeld_unbalanced', 'produc'] as const) {
+    it(`${ds}: hausman_variance sigmaless = Δb'(V_FE − V_RE·σ²_FE/σ²_RE)⁻¹Δb (base R by hand in make-fixtures.R)`, () => {
+      const want = expected.tests[ds]!.hausman_sigmaless;
+      const d = datasets[ds];
+      const out = panelTests.run(makeContext({ ...params(ds), hausman_variance: 'sigmaless' as const }, { data: readCsv(d.file) })) as { tests: { hausman: Obj } };
+      near(out.tests.hausman.statistic, want.statistic);
+      near(out.tests.hausman.p_value, want.p_value);
+      expect(out.tests.hausman.df).toBe(want.df);
+      expect(want.min_eigen).toBeGreaterThan(0);
+      expect(out.tests.hausman.warning).toBeUndefined();
+    });
+  }
 
   it('returns a table of the tests', () => {
     const rows = tableRows(run('grunfeld').out.table);

@@ -33,7 +33,7 @@ export type DatasetName = keyof typeof datasets;
 export const expected = JSON.parse(readFileSync(dir + 'expected.json', 'utf8')) as {
   generated_by: string;
   fits: Record<string, ExpectedFit>;
-  tests: Record<string, { f_individual: { statistic: number; df1: number; df2: number; p_value: number }; hausman: { statistic: number; df: number; p_value: number; min_eigen: number }; hausman_ginv: { statistic: number; df: number; p_value: number } }>;
+  tests: Record<string, { f_individual: { statistic: number; df1: number; df2: number; p_value: number }; hausman: { statistic: number; df: number; p_value: number; min_eigen: number }; hausman_ginv: { statistic: number; df: number; p_value: number }; hausman_sigmaless: { statistic: number; df: number; p_value: number; min_eigen: number } }>;
   stata_re: { sigma2_e: number; sigma2_u: number; theta_min: number; theta_max: number; estimate: number[]; std_error: number[] };
 };
 
