@@ -89,6 +89,17 @@ describe.skipIf(!haveChromium())('report in headless Chromium', () => {
     for (const id of ['provinces', 'ras', 'lq', 'within', 'comparison']) expect(stages).toContain(id);
   });
 
+  it('is cached on the next run: nothing it shows changed', () => {
+    const r = agglo(dir, 'report', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const stages = (JSON.parse(r.stdout) as { stages: { id: string; step: string; status: string; reason: string }[] }).stages;
+    const others = stages.filter((s) => s.step !== 'report' && s.status !== 'cached');
+    // Only a rebuild of dist/ between the two runs (another `npm run build`) reruns other
+    // stages; then the report must rerun too, as it shows their results.
+    const expected = others.length === 0 ? 'cached' : 'ran';
+    expect(stages.filter((s) => s.step === 'report').map((s) => s.status), JSON.stringify(others.map((s) => `${s.id}: ${s.reason}`))).toEqual([expected]);
+  });
+
   it('saves a screenshot to test-artifacts/report.png', async () => {
     const out = path.join(repo, 'test-artifacts', 'report.png');
     fs.mkdirSync(path.dirname(out), { recursive: true });
