@@ -21,6 +21,7 @@ import { writeFileAtomic, type Store } from './store.js';
 import { expandStageItems } from './expand.js';
 import { pipelineInfoHash, type PipelineInfo, type StageInfo } from './pipeline-info.js';
 import { AGGLO_VERSION } from './version.js';
+import type { StepDefinition } from './step.js';
 import type { ItemKey, Value } from './value.js';
 
 export type StageStatus = 'ran' | 'cached' | 'failed' | 'skipped' | 'would-run';
@@ -364,7 +365,7 @@ class Runner {
     }
     const out = await this.ctx.executor.execute({
       stage: planned.spec.id, item: task.item, step: planned.step.def.name, source: planned.step.source,
-      params: task.params!, inputs, root: this.ctx.root, heavy: planned.step.def.heavy === true,
+      params: task.params!, inputs, root: this.ctx.root, heavy: isHeavy(planned.step.def, task.params!, inputs),
     });
     if (!out.ok) {
       this.failTask(task, out.reason, out.message);
@@ -480,6 +481,10 @@ class Runner {
     const itemReasons = ranOrWould.map((t) => ({ item: t.id, reason: t.reason ?? '' }));
     return { id: run.id, step: run.planned.spec.step, status, reason, items, ms, errors, notes, itemReasons };
   }
+}
+
+function isHeavy(def: StepDefinition, params: Record<string, unknown>, inputs: Record<string, Value>): boolean {
+  return typeof def.heavy === 'function' ? def.heavy(params, inputs) : def.heavy === true;
 }
 
 /** Hash helper re-exported for tests that compute expected fingerprints. */

@@ -67,8 +67,12 @@ export interface StepDefinition<P = any> {
   readonly inputs: Record<string, InputSpec>;
   /** Named outputs; the first one is what a bare `stage` reference means. */
   readonly outputs: Record<string, string>;
-  /** CPU-heavy steps run in a worker thread when the executor has workers. */
-  readonly heavy?: boolean;
+  /**
+   * CPU-heavy steps run in a worker thread when the executor has workers. A function
+   * decides per task from its params and inputs (e.g. only large matrices are worth the
+   * cost of copying them to a worker).
+   */
+  readonly heavy?: boolean | ((params: P, inputs: Record<string, Value>) => boolean);
   /**
    * The step reports on the pipeline itself (e.g. `report`): it runs after every other
    * stage that does not depend on it and receives `ctx.inputs.pipeline`, a PipelineInfo

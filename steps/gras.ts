@@ -2,6 +2,7 @@
  * gras: balances an input-output table with negative entries (e.g. inventory changes or
  * subsidies netted into flows) to target row and column sums by GRAS.
  */
+import { isIoTable } from './io-types.js';
 import { defineStep, StepError } from '../engine/step.js';
 import type { Value } from '../engine/value.js';
 import type { IoTable } from './io-types.js';
@@ -56,6 +57,8 @@ export const gras = defineStep<GrasParams>({
     targets: { description: 'Table sector, u, v (x optional) or JSON {x?, u, v} in the base sector order.' },
   },
   outputs: { table: 'The balanced IoTable.', report: 'JSON {iterations, max_row_residual, max_col_residual, converged}.' },
+  // A 42-sector table balances in a few ms: copying it to a worker costs more than it saves.
+  heavy: (_params, inputs) => isIoTable(inputs.base) && inputs.base.sectors.length >= 200,
   run(ctx) {
     const p = ctx.params;
     const tol = p.tolerance ?? 0.001;

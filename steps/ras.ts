@@ -2,6 +2,7 @@
  * ras: updates a base input-output table to a target year's control totals by RAS
  * (paper eqs 1–3, METHOD-NOTES stage A), refusing infeasible problems with a clear reason.
  */
+import { isIoTable } from './io-types.js';
 import { defineStep, StepError } from '../engine/step.js';
 import { column, hasColumn, numericColumn } from '../engine/table.js';
 import { isTable, type Value } from '../engine/value.js';
@@ -114,7 +115,8 @@ export const ras = defineStep<RasParams>({
     'to its target is ≤ relative_tolerance). Refuses (reason ras-infeasible) ΣU ≠ ΣV beyond tolerance, zero rows/columns with non-zero ' +
     'targets and the reverse, negative entries or targets (use gras), and, when on_nonconvergence is error, reaching max_iterations. ' +
     'Output: IoTable with z balanced, x = X^t, va = X^t − V^t, no final demand; meta and `report` carry iterations and residuals.',
-  heavy: true,
+  // A 42-sector table balances in a few ms: copying it to a worker costs more than it saves.
+  heavy: (_params, inputs) => isIoTable(inputs.base) && inputs.base.sectors.length >= 200,
   params: {
     type: 'object',
     additionalProperties: false,

@@ -73,7 +73,7 @@ export function stepsMarkdown(defs: readonly StepDefinition[]): string {
     '',
   ];
   for (const d of defs) {
-    out.push(`## ${d.name}`, '', `Version ${d.version}${d.heavy ? ' · runs in a worker thread' : ''}${d.observesPipeline ? ' · observes the whole pipeline' : ''}`, '', d.description.trim(), '');
+    out.push(`## ${d.name}`, '', `Version ${d.version}${d.heavy === true ? ' · runs in a worker thread' : d.heavy ? ' · runs in a worker thread when large' : ''}${d.observesPipeline ? ' · observes the whole pipeline' : ''}`, '', d.description.trim(), '');
     out.push('| input | |', '|---|---|');
     for (const [k, v] of Object.entries(d.inputs)) out.push(`| \`${k}\`${v.optional ? ' (optional)' : ''} | ${cell(v.description)} |`);
     out.push('', '| output | |', '|---|---|');
