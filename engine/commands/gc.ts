@@ -41,13 +41,15 @@ export function gcCommand(flags: { dryRun: boolean }, io: Io): number {
   const objects = store.listObjects().filter((o) => !keepObjects.has(o));
   let bytes = 0;
   for (const o of objects) bytes += safeSize(path.join(store.dir, 'objects', o.slice(0, 2), o));
+  const temps = staleTempFiles(store.dir);
   if (!flags.dryRun) {
+    for (const t of temps) fs.rmSync(t, { force: true });
     for (const r of records) store.deleteRecord(r);
     for (const o of objects) store.deleteObject(o);
     for (const s of staleStates) fs.rmSync(path.join(stateDir, `${s}.json`), { force: true });
   }
   const verb = flags.dryRun ? 'would remove' : 'removed';
-  io.out(`${verb} ${records.length} run records and ${objects.length} objects (${(bytes / 1e6).toFixed(1)} MB); kept ${keepRecords.size} records referenced by current pipelines\n`);
+  io.out(`${verb} ${records.length} run records and ${objects.length} objects (${(bytes / 1e6).toFixed(1)} MB)${temps.length ? ` and ${temps.length} temp files left by interrupted runs` : ''}; kept ${keepRecords.size} records referenced by current pipelines\n`);
   return EXIT_OK;
 }
 
@@ -64,5 +66,30 @@ function safeSize(file: string): number {
     return fs.statSync(file).size;
   } catch {
     return 0;
+  }
+}
+
+/** Temp files (`name.tmp-PID-…`) of writers that are no longer running (e.g. a run killed mid-write). */
+function staleTempFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of safeList(d)) {
+      const p = path.join(d, e);
+      const m = /\.tmp-(\d+)-[0-9a-f]+$/.exec(e);
+      if (m) {
+        if (!alive(Number(m[1]))) out.push(p);
+      } else if (fs.statSync(p, { throwIfNoEntry: false })?.isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -201,9 +201,12 @@ describe('agglo run', () => {
     runJson(dir, 'run');
     edit(dir, 'pipelines/paper.yaml', 'rd_spend / gdp_raw', 'rd_spend / gdp_raw / 2');
     runJson(dir, 'run');
+    // a temp file left by a writer that died (pid 999999999 does not exist)
+    writeFile(dir, 'cache/objects/ab/abcd.tmp-999999999-0badc0de', 'half');
     const g = agglo(dir, 'gc');
     expect(g.code).toBe(0);
-    expect(g.stdout).toMatch(/removed [1-9]\d* run records/);
+    expect(g.stdout).toMatch(/removed [1-9]\d* run records .* and 1 temp files left by interrupted runs/);
+    expect(fs.existsSync(path.join(dir, 'cache/objects/ab/abcd.tmp-999999999-0badc0de'))).toBe(false);
     expect(Object.values(runJson(dir, 'run').stages).every((s) => s.status === 'cached')).toBe(true);
   });
 });
