@@ -45,11 +45,21 @@ export function dagSpec(stages: DagStage[]): Spec | undefined {
       x: layout.x[i]!, y: layout.y[i]!, fill, stroke,
     };
   });
-  const paths = edges.map(([a, b]) => {
-    const x1 = layout.x[a]!, y1 = layout.y[a]! + H / 2;
+  // Each edge: from the bottom of its source through its bends (straight down across the
+  // rows it crosses) to the top of its target, with S-curves between rows.
+  const paths = edges.map(([a, b], e) => {
+    const pts: [number, number][] = [[layout.x[a]!, layout.y[a]! + H / 2]];
+    for (const [bx, by] of layout.bends[e]!) pts.push([bx, by - H / 2], [bx, by + H / 2]);
     const x2 = layout.x[b]!, y2 = layout.y[b]! - H / 2 - 4;
-    const my = (y1 + y2) / 2;
-    return { path: `M${x1},${y1}C${x1},${my} ${x2},${my} ${x2},${y2}`, tx: x2, ty: y2 };
+    pts.push([x2, y2]);
+    let d = `M${pts[0]![0]},${pts[0]![1]}`;
+    for (let i = 1; i < pts.length; i++) {
+      const [px, py] = pts[i - 1]!;
+      const [qx, qy] = pts[i]!;
+      const my = (py + qy) / 2;
+      d += i % 2 === 0 ? `L${qx},${qy}` : `C${px},${my} ${qx},${my} ${qx},${qy}`;
+    }
+    return { path: d, tx: x2, ty: y2 };
   });
   const text = (field: string, dy: number, extra: Record<string, unknown>) => ({
     type: 'text' as const,

@@ -24,8 +24,9 @@ export function syntheticBanner(note: string | undefined, synthetic: DictionaryE
   const list = [...byFile.entries()].map(([f, cols]) => `<li><code>${esc(f)}</code>: ${cols.map((c) => `<code>${esc(c)}</code>`).join(', ')}</li>`).join('');
   return [
     '<div class="warning" id="synthetic-warning" role="note">',
-    '<strong>Synthetic inputs.</strong>',
-    note ? ` ${esc(note)}` : '',
+    // The paper pipeline's note already starts with "SYNTHETIC INPUTS:"; no second label then.
+    note && /^\s*synthetic inputs\b/i.test(note) ? '' : '<strong>Synthetic inputs.</strong> ',
+    note ? esc(note) : '',
     list ? `<p>Columns marked <code>synthetic</code> in the data dictionary:</p><ul>${list}</ul>` : '',
     '</div>',
   ].join('');

@@ -38,3 +38,17 @@ describe('layoutDag', () => {
     expect(empty.height).toBe(0);
   });
 });
+
+describe('layoutDag long edges', () => {
+  it('gives an edge across several layers a dummy slot in each layer it crosses', () => {
+    // a→b→c and a→c: a→c spans layers 0→2, so it bends through one dummy in layer 1, beside
+    // b. Layer 1 is b (100) + gap (20) + dummy (10) = 130 wide, the widest; the barycenter
+    // sweeps keep b first. So b is centred at 50, the dummy at 100 + 20 + 5 = 125, and a and
+    // c, alone in their layers, at 130 / 2 = 65.
+    const l = layoutDag(3, [[0, 1], [1, 2], [0, 2]], opts)!;
+    expect(l.layer).toEqual([0, 1, 2]);
+    expect(l.width).toBe(130);
+    expect(l.x).toEqual([65, 50, 65]);
+    expect(l.bends).toEqual([[], [], [[125, 90]]]);
+  });
+});
