@@ -20,7 +20,11 @@ export function explainMiss(prevStage: StageState | undefined, prevItem: ItemSta
   if (!prevStage) return 'never run';
   if (prevStage.step !== cur.step) return `step changed (${prevStage.step} → ${cur.step})`;
   if (prevStage.stepVersion !== cur.stepVersion) return `step version changed (${prevStage.stepVersion} → ${cur.stepVersion})`;
-  if (prevStage.stepSource !== cur.stepSource) return 'plugin source changed';
+  if (prevStage.stepSource !== cur.stepSource) {
+    if (!cur.stepSource.startsWith('agglo@')) return 'plugin source changed';
+    const before = prevStage.stepSource.startsWith('agglo@') ? prevStage.stepSource.slice(6) : 'an earlier build';
+    return `agglo upgraded (${before} → ${cur.stepSource.slice(6)})`;
+  }
   const changed = changedKeys(prevStage.params, cur.params);
   if (changed.length > 0) return changed.map((k) => `param \`${k}\` changed`).join(', ');
   if (!prevItem) return isItem ? 'new item' : 'never run';

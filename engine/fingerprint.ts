@@ -19,7 +19,7 @@ export interface FingerprintParts {
   readonly step: string;
   /** The step's declared version: a step author bumps it when results change. */
   readonly stepVersion: string;
-  /** sha256 of a plugin module's source ("" for built-ins, whose version is the package's). */
+  /** sha256 of a plugin module's source, or `agglo@VERSION` for built-ins (an upgrade reruns). */
   readonly stepSource: string;
   /**
    * Params after interpolation and schema defaults (a changed default reruns too). Hashed

@@ -14,6 +14,7 @@ import { loadStepModule, pluginSourceHash, resolvePlugin } from './plugins.js';
 import { StepRegistry } from './registry.js';
 import { pluginSpecifiers } from './parse.js';
 import { validatePipeline } from './validate.js';
+import { AGGLO_VERSION } from './version.js';
 
 export interface Loaded {
   readonly registry: StepRegistry;
@@ -28,9 +29,14 @@ export interface Loaded {
   readonly baseFiles?: string[];
 }
 
+/**
+ * The built-in steps. Their "source hash" is agglo's version: a built-in's results are
+ * recomputed after an upgrade of agglo even where a step author forgot to bump the step's
+ * own version (within one release, the step version is what counts).
+ */
 export function builtinRegistry(): StepRegistry {
   const reg = new StepRegistry();
-  for (const def of builtinSteps) reg.add(def);
+  for (const def of builtinSteps) reg.add(def, 'builtin', `agglo@${AGGLO_VERSION}`);
   return reg;
 }
 

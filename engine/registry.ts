@@ -7,7 +7,7 @@ export interface RegisteredStep {
   readonly def: StepDefinition;
   /** Module that defines it: "builtin" or the plugin's absolute path / package name. */
   readonly source: string;
-  /** sha256 of the plugin module's source text (part of the fingerprint); "" for built-ins. */
+  /** sha256 of the plugin module's source text, or `agglo@VERSION` for built-ins (part of the fingerprint). */
   readonly sourceHash: string;
 }
 

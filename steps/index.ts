@@ -3,6 +3,7 @@
  * step is one file in steps/ plus one line here.
  */
 import type { StepDefinition } from '../engine/step.js';
+import { report } from './report.js';
 import { writeTable } from './write-table.js';
 import { writeJson } from './write-json.js';
 import { paperComparison } from './paper-comparison.js';
@@ -63,4 +64,5 @@ export const builtinSteps: StepDefinition[] = [
   paperComparison,
   writeJson,
   writeTable,
+  report,
 ];
