@@ -29,10 +29,10 @@ export function explainMiss(prevStage: StageState | undefined, prevItem: ItemSta
   if (changed.length > 0) return changed.map((k) => `param \`${k}\` changed`).join(', ');
   if (!prevItem) return isItem ? 'new item' : 'never run';
   for (const [name, h] of Object.entries(cur.files)) {
-    if (prevItem.files[name] !== h) return `file \`${name}\` changed`;
+    if (prevItem.files?.[name] !== h) return `file \`${name}\` changed`;
   }
   for (const [name, h] of Object.entries(cur.inputs)) {
-    if (prevItem.inputs[name] !== h) {
+    if (prevItem.inputs?.[name] !== h) {
       const label = cur.inputLabels[name] ?? name;
       return label.startsWith('file ') ? `input ${label} changed` : `upstream ${label} changed`;
     }

@@ -14,6 +14,7 @@ import { loadStepModule, pluginSourceHash, resolvePlugin } from './plugins.js';
 import { StepRegistry } from './registry.js';
 import { pluginSpecifiers } from './parse.js';
 import { validatePipeline } from './validate.js';
+import { checkStepSchema } from './params-schema.js';
 import { AGGLO_VERSION } from './version.js';
 
 export interface Loaded {
@@ -77,7 +78,11 @@ export async function loadPipeline(file: string, root: string): Promise<Loaded> 
       const defs = await loadStepModule(resolved);
       if (defs.length === 0) throw new Error('it exports no step definitions ({name, version, params, inputs, outputs, run})');
       const hash = pluginSourceHash(resolved);
-      for (const d of defs) registry.add(d, resolved, hash);
+      for (const d of defs) {
+        const bad = checkStepSchema(d);
+        if (bad) throw new Error(bad);
+        registry.add(d, resolved, hash);
+      }
       pluginFiles.push(resolved);
     } catch (e) {
       diagnostics.push({ ...range, severity: 'error', code: 'bad-plugin', message: `plugin \`${specifier}\` could not be loaded: ${(e as Error).message}` });

@@ -5,7 +5,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { ParsedFile, NodePath } from './parse.js';
-import { makeAjv } from './params-schema.js';
+import { ajv } from './params-schema.js';
 import type { Reporter } from './validate-report.js';
 import { didYouMean, nameList } from './suggest.js';
 
@@ -40,7 +40,11 @@ export const pipelineSchema = {
   additionalProperties: false,
 };
 
-const validateStructure = makeAjv().compile(pipelineSchema);
+/** Compiled on first use, not at import: `agglo steps` or `agglo --version` never need it. */
+let compiled: ReturnType<typeof ajv.compile> | undefined;
+function validator(): ReturnType<typeof ajv.compile> {
+  return (compiled ??= ajv.compile(pipelineSchema));
+}
 
 const TYPE_WORDS: Record<string, string> = { object: 'a map', array: 'a list', string: 'a string', number: 'a number', integer: 'an integer', boolean: 'true or false', null: 'empty' };
 
@@ -82,6 +86,7 @@ function where(path: NodePath): string {
  * which case nothing else can be checked.
  */
 export function checkStructure(parsed: ParsedFile, data: unknown, report: Reporter): boolean {
+  const validateStructure = validator();
   if (validateStructure(data)) return true;
   const errors: ErrorObject[] = validateStructure.errors ?? [];
   for (const e of errors) {

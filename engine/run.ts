@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { decodeValue, encodeValue, hashOf } from './canonical.js';
+import { canonicalJson, decodeValue, encodeValue, hashOf, sha256 } from './canonical.js';
 import { explainMiss, summarizeReasons, type CurrentParts } from './explain.js';
 import type { Executor } from './executor.js';
 import { FileHasher } from './file-hash.js';
@@ -92,6 +92,11 @@ interface StageRun extends Producer {
   tasks: Task[];
   items: ItemKey[];
   report?: StageReport;
+  /** The stage's state at the previous run of this pipeline. */
+  prevStage?: StageState;
+  selectors?: Map<string, InputSelector>;
+  /** Stage-level fingerprint (see stageKey), when the stage qualifies for it. */
+  key?: string;
 }
 
 export async function runPipeline(ctx: EngineContext, opts: RunOptions): Promise<RunReport> {
@@ -106,7 +111,11 @@ class Runner {
   private readonly prev: PipelineState;
   private readonly next: PipelineState;
   private readonly stateKey: string;
+  private readonly prevExists: boolean;
   private aborted = false;
+  /** Whether the pipeline state changed (a no-op run does not rewrite it). */
+  private dirty = false;
+  private readonly digests = new Map<string, string | undefined>();
 
   constructor(private readonly ctx: EngineContext, private readonly opts: RunOptions) {
     this.hasher = new FileHasher(ctx.root, ctx.store);
@@ -114,6 +123,7 @@ class Runner {
     this.stateKey = stateName(ctx.root, ctx.plan.pipeline.file);
     const rel = path.relative(ctx.root, ctx.plan.pipeline.file);
     this.prev = loadState(ctx.store, this.stateKey, rel);
+    this.prevExists = Object.keys(this.prev.stages).length > 0;
     // Stages deleted from the pipeline drop out of its state (gc may then collect them).
     const kept = Object.entries(this.prev.stages).filter(([id]) => ctx.plan.stages.has(id));
     this.next = { version: 1, file: rel, stages: Object.fromEntries(kept) };
@@ -139,7 +149,8 @@ class Runner {
     }
     await Promise.all(done.values());
     if (!this.opts.dryRun) {
-      this.ctx.store.writeState(this.stateKey, this.next);
+      const removed = Object.keys(this.prev.stages).some((id) => !(id in this.next.stages));
+      if (this.dirty || removed || !this.prevExists) this.ctx.store.writeState(this.stateKey, this.next);
       this.hasher.save();
       this.ctx.store.flush();
     }
@@ -198,11 +209,16 @@ class Runner {
     run.tasks = keys.map((item) => ({ item, id: itemId(item, planned.dims) }));
 
     const prevStage = this.prev.stages[id];
-    const selectors = new Map<string, InputSelector>();
+    run.prevStage = prevStage;
+    run.selectors = new Map();
     for (const [name, ref] of Object.entries(planned.spec.inputs)) {
-      if (ref.kind === 'stage') selectors.set(name, new InputSelector(this.runs.get(ref.stage)!, planned.dims));
+      if (ref.kind === 'stage') run.selectors.set(name, new InputSelector(this.runs.get(ref.stage)!, planned.dims));
     }
-    for (const task of run.tasks) this.decide(run, task, selectors, prevStage);
+    run.key = this.stageKey(run);
+    if (!this.unchangedStage(run)) {
+      this.dirty = true;
+      for (const task of run.tasks) this.decide(run, task);
+    }
 
     const cached = run.tasks.filter((t) => t.status === 'cached').length;
     this.emit({ type: 'stage-start', id, total: run.tasks.length, cached });
@@ -213,12 +229,32 @@ class Runner {
     } else {
       for (const t of toRun) t.status = 'would-run';
     }
-    this.recordState(run, prevStage);
+    this.recordState(run);
     this.finishStage(run, this.report(run, performance.now() - t0));
   }
 
   /** Computes the task's params and fingerprint and decides cached / to run. */
-  private decide(run: StageRun, task: Task, selectors: Map<string, InputSelector>, prevStage: StageState | undefined): void {
+  private decide(run: StageRun, task: Task): void {
+    const cur = this.prepare(run, task);
+    if (!cur) return;
+    const prevItem = run.prevStage?.items[task.id];
+    const hit = this.lookup(task.fp!, prevItem);
+    if (hit) {
+      task.status = 'cached';
+      task.outputs = hit.outputs;
+      task.state = { ...task.state!, outputs: hit.outputs, ...(Object.keys(hit.written).length ? { written: hit.written } : {}) };
+      return;
+    }
+    task.reason = explainMiss(run.prevStage, prevItem, cur, task.item !== undefined);
+  }
+
+  /**
+   * A task's params (interpolated, defaults applied), input hashes, input loaders and
+   * fingerprint. Returns what explainMiss needs, or undefined when the task failed or an
+   * upstream result is not known yet (dry run); then `task.status`/`task.reason` say so.
+   */
+  private prepare(run: StageRun, task: Task): CurrentParts | undefined {
+    const selectors = run.selectors!;
     const planned = run.planned;
     const spec = planned.spec;
     const def = planned.step.def;
@@ -273,22 +309,88 @@ class Runner {
       }
     }
     task.loaders = loaders;
-    const prevItem = prevStage?.items[task.id];
     const cur: CurrentParts = { step: def.name, stepVersion: def.version, stepSource: planned.step.sourceHash, params: spec.params, inputs, files, inputLabels: labels };
     if (unknownUpstream !== undefined) {
       task.reason = `upstream \`${unknownUpstream}\` will rerun`;
-      return;
+      return undefined;
     }
     task.fp = fingerprint({ cacheFormat: CACHE_FORMAT, step: def.name, stepVersion: def.version, stepSource: planned.step.sourceHash, params: checked.params, item: task.item ?? null, inputs, files });
-    task.state = { fp: task.fp, inputs, files, outputs: {} };
-    const hit = this.lookup(task.fp, prevItem);
-    if (hit) {
-      task.status = 'cached';
-      task.outputs = hit.outputs;
-      task.state = { ...task.state, outputs: hit.outputs, written: hit.written };
-      return;
+    task.state = { fp: task.fp, outputs: {}, ...(Object.keys(inputs).length ? { inputs } : {}), ...(Object.keys(files).length ? { files } : {}) };
+    return cur;
+  }
+
+  /**
+   * The stage's fingerprint as a whole: everything every item's fingerprint is made of
+   * (step, version, source, params template, params schema, the items, whole upstream
+   * results, files), so that an unchanged key means every item is unchanged and 100,000
+   * items need no per-item work. Undefined when the stage does not qualify (per-item file
+   * params, a pipeline observer, or an upstream result not known yet).
+   */
+  private stageKey(run: StageRun): string | undefined {
+    const planned = run.planned;
+    const def = planned.step.def;
+    if (def.observesPipeline) return undefined;
+    const files: Record<string, string> = {};
+    for (const f of filePathParams(def.params, planned.spec.params)) {
+      if (f.value.includes('${')) return undefined;
+      const h = this.hasher.hash(path.resolve(this.ctx.root, f.value));
+      if (!h) return undefined;
+      files[f.value] = h;
     }
-    task.reason = explainMiss(prevStage, prevItem, cur, task.item !== undefined);
+    const inputs: Record<string, string> = {};
+    for (const [name, ref] of Object.entries(planned.spec.inputs)) {
+      const h = ref.kind === 'file' ? this.hasher.hash(path.resolve(this.ctx.root, ref.path)) : this.stageDigest(ref.stage, ref.output);
+      if (h === undefined) return undefined;
+      inputs[name] = h;
+    }
+    return hashOf({
+      cacheFormat: CACHE_FORMAT, step: def.name, stepVersion: def.version, stepSource: planned.step.sourceHash,
+      params: canonicalJson(planned.spec.params, true), schema: canonicalJson(def.params, true),
+      dims: planned.dims, items: sha256(run.items.map((it) => itemId(it, planned.dims)).join('\n')), inputs, files,
+    });
+  }
+
+  /** sha256 over every item's hash of one output of a stage (undefined while any is unknown). */
+  private stageDigest(stage: string, output: string | undefined): string | undefined {
+    const up = this.runs.get(stage)!;
+    const out = output ?? Object.keys(up.planned.step.def.outputs)[0]!;
+    const memoKey = `${stage}\0${out}`;
+    if (this.digests.has(memoKey)) return this.digests.get(memoKey);
+    const parts: string[] = [];
+    let known = true;
+    for (const t of up.tasks) {
+      const h = t.outputs?.[out];
+      if (h === undefined) { known = false; break; }
+      parts.push(`${t.id}\t${h}`);
+    }
+    const d = known ? sha256(parts.join('\n')) : undefined;
+    this.digests.set(memoKey, d);
+    return d;
+  }
+
+  /**
+   * The no-op fast path: the stage key is the one of the last run and every item's results
+   * are still in the cache (checked by verifyObject's size/mtime stamp), so every task is
+   * cached as it was. Returns false to fall back to the per-item decision.
+   */
+  private unchangedStage(run: StageRun): boolean {
+    const prev = run.prevStage;
+    if (!run.key || prev?.key !== run.key) return false;
+    const states: ItemState[] = [];
+    for (const t of run.tasks) {
+      const st = prev.items[t.id];
+      if (!st || !st.outputs) return false;
+      for (const h of Object.values(st.outputs)) if (!this.ctx.store.verifyObject(h)) return false;
+      states.push(st);
+    }
+    run.tasks.forEach((t, i) => {
+      const st = states[i]!;
+      t.status = 'cached';
+      t.fp = st.fp;
+      t.outputs = st.outputs;
+      t.state = st;
+    });
+    return true;
   }
 
   /**
@@ -339,11 +441,12 @@ class Runner {
     return hit;
   }
 
-  private failTask(task: Task, reason: string, message: string): void {
+  private failTask(task: Task, reason: string, message: string): undefined {
     task.status = 'failed';
     task.reason = reason;
     task.outputs = undefined;
     task.error = { reason, message };
+    return undefined;
   }
 
   private fail(): void {
@@ -354,6 +457,12 @@ class Runner {
   private async execute(run: StageRun, task: Task): Promise<void> {
     if (this.aborted) { task.status = 'skipped'; return; }
     const planned = run.planned;
+    // A task taken from the stage fast path has no loaders yet (it is being repaired).
+    if (!task.loaders && !this.prepare(run, task)) {
+      if (task.status !== 'failed') this.failTask(task, 'input-unavailable', task.reason ?? 'its inputs are not available');
+      this.fail();
+      return;
+    }
     let inputs: Record<string, Value>;
     try {
       inputs = {};
@@ -441,7 +550,8 @@ class Runner {
     }
   }
 
-  private recordState(run: StageRun, prevStage: StageState | undefined): void {
+  private recordState(run: StageRun): void {
+    const prevStage = run.prevStage;
     if (this.opts.dryRun) return;
     const def = run.planned.step.def;
     const items: Record<string, ItemState> = {};
@@ -449,7 +559,7 @@ class Runner {
       if (t.status === 'ran' || t.status === 'cached') items[t.id] = t.state!;
       else if (prevStage?.items[t.id] && t.status !== 'failed') items[t.id] = prevStage.items[t.id]!;
     }
-    this.next.stages[run.id] = { step: def.name, stepVersion: def.version, stepSource: run.planned.step.sourceHash, params: run.planned.spec.params, items };
+    this.next.stages[run.id] = { step: def.name, stepVersion: def.version, stepSource: run.planned.step.sourceHash, params: run.planned.spec.params, items, ...(run.key ? { key: run.key } : {}) };
   }
 
   private report(run: StageRun, ms: number): StageReport {

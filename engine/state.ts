@@ -10,10 +10,10 @@ import type { Store } from './store.js';
 export interface ItemState {
   /** Fingerprint at the last run. */
   readonly fp: string;
-  /** Input name → content hash, as in the fingerprint. */
-  readonly inputs: Record<string, string>;
-  /** file-path param → content hash. */
-  readonly files: Record<string, string>;
+  /** Input name → content hash, as in the fingerprint (omitted when none). */
+  readonly inputs?: Record<string, string>;
+  /** file-path param → content hash (omitted when none). */
+  readonly files?: Record<string, string>;
   /** Output name → object hash. */
   readonly outputs: Record<string, string>;
   /** results/ files the task wrote → object hash (restored on a cache hit when missing). */
@@ -28,6 +28,8 @@ export interface StageState {
   readonly params: Record<string, unknown>;
   /** itemId ('' for a stage without foreach) → item state. */
   readonly items: Record<string, ItemState>;
+  /** The stage key of the run that recorded this state (engine/run.ts stageKey): equal key, nothing to do. */
+  readonly key?: string;
 }
 
 export interface PipelineState {

@@ -43,7 +43,7 @@ export interface Store {
    * verification of an unchanged file (same size and mtime), so that a no-op rerun over
    * 100,000 items does not re-read 100,000 objects. Warns about a corrupt object.
    */
-  verifyObject(hash: string): boolean;
+  verifyObject(hash: string, quiet?: boolean): boolean;
   /** Persists whatever verifyObject memoised (called at the end of a run). */
   flush(): void;
   putRecord(rec: RunRecord): void;
@@ -59,11 +59,28 @@ export interface Store {
 
 export type WarnFn = (message: string) => void;
 
+/** Folders known to exist (a cold run writes 2 files per item: one mkdir each is costly). */
+const madeDirs = new Set<string>();
+/** Temp names: pid + a per-process random tag + a counter, unique without a crypto call per file. */
+const tmpTag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+let tmpCounter = 0;
+
 /** Writes `data` to `file` atomically (temp file + rename in the same folder). */
 export function writeFileAtomic(file: string, data: Uint8Array | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  fs.writeFileSync(tmp, data);
+  const dir = path.dirname(file);
+  if (!madeDirs.has(dir)) {
+    fs.mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
+  const tmp = `${file}.tmp-${tmpTag}${(tmpCounter++).toString(16)}`;
+  try {
+    fs.writeFileSync(tmp, data);
+  } catch (e) {
+    // The folder may have been removed since (e.g. by gc or a test): make it and retry once.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(tmp, data);
+  }
   fs.renameSync(tmp, file);
 }
 
@@ -86,8 +103,24 @@ export class LocalStore implements Store {
     const hash = sha256(bytes);
     const file = this.objectPath(hash);
     // Same name means same content: an existing object is only rewritten if it is damaged.
-    if (!fs.existsSync(file) || !this.getObject(hash, true)) writeFileAtomic(file, bytes);
+    if (this.verifyObject(hash, true)) return hash;
+    writeFileAtomic(file, bytes);
+    // Stamp it as verified now, so the next run does not re-read what was just written.
+    this.stamp(hash, fs.statSync(file));
     return hash;
+  }
+
+  private memo(): Record<string, string> {
+    if (!this.verified) {
+      const memo = this.readState('verified-objects');
+      this.verified = memo && typeof memo === 'object' && !Array.isArray(memo) ? (memo as Record<string, string>) : {};
+    }
+    return this.verified;
+  }
+
+  private stamp(hash: string, st: fs.Stats): void {
+    this.memo()[hash] = `${st.size}:${st.mtimeMs}`;
+    this.verifiedDirty = true;
   }
 
   getObject(hash: string, quiet = false): Uint8Array | undefined {
@@ -99,6 +132,12 @@ export class LocalStore implements Store {
     }
     if (sha256(bytes) !== hash) {
       if (!quiet) this.warn(`cache object ${hash.slice(0, 12)} is corrupt (its content does not match its hash); it will be recomputed`);
+      // Forget it: neither the size/mtime memo nor putObject may trust this file again.
+      if (this.memo()[hash] !== undefined) {
+        delete this.memo()[hash];
+        this.verifiedDirty = true;
+      }
+      fs.rmSync(this.objectPath(hash), { force: true });
       return undefined;
     }
     return bytes;
@@ -108,22 +147,12 @@ export class LocalStore implements Store {
     return fs.existsSync(this.objectPath(hash));
   }
 
-  verifyObject(hash: string): boolean {
-    if (!this.verified) {
-      const memo = this.readState('verified-objects');
-      this.verified = memo && typeof memo === 'object' && !Array.isArray(memo) ? (memo as Record<string, string>) : {};
-    }
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(this.objectPath(hash));
-    } catch {
-      return false;
-    }
-    const stamp = `${st.size}:${st.mtimeMs}`;
-    if (this.verified[hash] === stamp) return true;
-    if (!this.getObject(hash)) return false;
-    this.verified[hash] = stamp;
-    this.verifiedDirty = true;
+  verifyObject(hash: string, quiet = false): boolean {
+    const st = fs.statSync(this.objectPath(hash), { throwIfNoEntry: false });
+    if (!st) return false;
+    if (this.memo()[hash] === `${st.size}:${st.mtimeMs}`) return true;
+    if (!this.getObject(hash, quiet)) return false;
+    this.stamp(hash, st);
     return true;
   }
 

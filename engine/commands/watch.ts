@@ -4,7 +4,7 @@
  * invalid prints the diagnostics and waits for the next save.
  */
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import { filePathParams } from '../params-schema.js';
 import type { Plan } from '../plan.js';
 import { runCommand, type RunFlags } from './run.js';
@@ -31,6 +31,7 @@ export async function watchCommand(flags: RunFlags & { debounceMs?: number }, io
     const { loaded, plan } = await loadOrReport(flags.pipeline, project, io);
     const files = watchedFiles(plan, flags.pipeline, [...loaded.pluginFiles, ...(loaded.baseFiles ?? [])], project.root);
     await watcher?.close();
+    const { watch } = await import('chokidar');
     watcher = watch(files, { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 20 } });
     watcher.on('all', (_ev, file) => {
       clearTimeout(timer);
