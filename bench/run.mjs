@@ -70,6 +70,7 @@ async function compileTs(file) {
 
 const results = [];
 results.push(await runChild('engine', process.execPath, [path.join(here, 'engine.bench.mjs'), ...passArgs]));
+results.push(await runChild('parallel', process.execPath, [path.join(here, 'parallel.bench.mjs')]));
 for (const name of ['ras', 'panel']) {
   const file = findBench(name);
   if (!file) {
