@@ -3,101 +3,28 @@
  * executes what must run with bounded concurrency, stores results, restores results/ files,
  * and reports. The same walk with `dryRun` is `agglo status`.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { canonicalJson, decodeValue, encodeValue, hashOf, sha256 } from './canonical.js';
-import { explainMiss, summarizeReasons, type CurrentParts } from './explain.js';
-import type { Executor } from './executor.js';
+import { decodeValue, encodeValue, hashOf } from './canonical.js';
+import { explainMiss, type CurrentParts } from './explain.js';
 import { FileHasher } from './file-hash.js';
 import { CACHE_FORMAT, fingerprint } from './fingerprint.js';
-import { gather, InputSelector, selectionHash, type Producer } from './inputs.js';
+import { gather, InputSelector, selectionHash } from './inputs.js';
 import { interpolateItem } from './interpolate.js';
 import { itemId } from './items.js';
 import { applyParamsSchema, filePathParams } from './params-schema.js';
-import type { Plan, PlannedStage } from './plan.js';
-import { loadState, stateName, type ItemState, type PipelineState, type StageState } from './state.js';
-import { writeFileAtomic, type Store } from './store.js';
+import type { PlannedStage } from './plan.js';
+import type { EngineContext, RunEvent, RunOptions, RunReport, StageReport, StageRun, StageStatus, Task } from './run-types.js';
+import { buildPipelineInfo, pipelineInfoHash } from './pipeline-info.js';
+import { reuseUnchangedStage, stageDigest, stageKey } from './stage-key.js';
+import { stageReport } from './stage-report.js';
+import { loadState, stateName, type ItemState, type PipelineState } from './state.js';
+import { writeFileAtomic } from './store.js';
 import { expandStageItems } from './expand.js';
-import { pipelineInfoHash, type PipelineInfo, type StageInfo } from './pipeline-info.js';
-import { AGGLO_VERSION } from './version.js';
 import type { StepDefinition } from './step.js';
 import type { ItemKey, Value } from './value.js';
 
-export type StageStatus = 'ran' | 'cached' | 'failed' | 'skipped' | 'would-run';
-export type TaskStatus = 'ran' | 'cached' | 'failed' | 'skipped' | 'would-run';
-
-export interface StageReport {
-  id: string;
-  step: string;
-  status: StageStatus;
-  reason: string;
-  items: { total: number; ran: number; cached: number; failed: number };
-  ms: number;
-  /** Failures, item by item ("" for a stage without foreach). */
-  errors: { item: string; reason: string; message: string; stack?: string }[];
-  /** Notes the step emitted on this run (first few per stage). */
-  notes: string[];
-  /** Items that would run / ran, with their reasons (status and --json). */
-  itemReasons?: { item: string; reason: string }[];
-}
-
-export interface RunReport {
-  ok: boolean;
-  pipeline: string;
-  ms: number;
-  stages: StageReport[];
-}
-
-export type RunEvent =
-  | { type: 'stage-start'; id: string; total: number; cached: number }
-  | { type: 'task-done'; id: string; status: TaskStatus }
-  | { type: 'stage-done'; report: StageReport }
-  | { type: 'warning'; message: string };
-
-export interface RunOptions {
-  readonly jobs: number;
-  readonly keepGoing: boolean;
-  /** Decide and explain, run nothing (agglo status). */
-  readonly dryRun: boolean;
-  /** Stages to bring up to date (with their upstream); all when empty. */
-  readonly targets?: readonly string[];
-  readonly onEvent?: (e: RunEvent) => void;
-}
-
-export interface EngineContext {
-  readonly plan: Plan;
-  readonly store: Store;
-  readonly executor: Executor;
-  readonly root: string;
-}
-
-interface Task {
-  readonly item: ItemKey | undefined;
-  readonly id: string;
-  status?: TaskStatus;
-  reason?: string;
-  fp?: string;
-  outputs?: Record<string, string>;
-  state?: ItemState;
-  params?: Record<string, unknown>;
-  /** How to obtain each input value, for running or repairing this task. */
-  loaders?: Record<string, () => Promise<Value>>;
-  error?: { reason: string; message: string; stack?: string };
-  notes?: string[];
-}
-
-interface StageRun extends Producer {
-  readonly planned: PlannedStage;
-  tasks: Task[];
-  items: ItemKey[];
-  report?: StageReport;
-  /** The stage's state at the previous run of this pipeline. */
-  prevStage?: StageState;
-  selectors?: Map<string, InputSelector>;
-  /** Stage-level fingerprint (see stageKey), when the stage qualifies for it. */
-  key?: string;
-}
+export type { EngineContext, RunEvent, RunOptions, RunReport, StageReport, StageStatus, TaskStatus } from './run-types.js';
 
 export async function runPipeline(ctx: EngineContext, opts: RunOptions): Promise<RunReport> {
   return new Runner(ctx, opts).run();
@@ -214,8 +141,8 @@ class Runner {
     for (const [name, ref] of Object.entries(planned.spec.inputs)) {
       if (ref.kind === 'stage') run.selectors.set(name, new InputSelector(this.runs.get(ref.stage)!, planned.dims));
     }
-    run.key = this.stageKey(run);
-    if (!this.unchangedStage(run)) {
+    run.key = stageKey(run, { hashFile: (rel) => this.hasher.hash(path.resolve(this.ctx.root, rel)), digest: (st, out) => this.digest(st, out) });
+    if (!reuseUnchangedStage(run, this.ctx.store)) {
       this.dirty = true;
       for (const task of run.tasks) this.decide(run, task);
     }
@@ -230,7 +157,7 @@ class Runner {
       for (const t of toRun) t.status = 'would-run';
     }
     this.recordState(run);
-    this.finishStage(run, this.report(run, performance.now() - t0));
+    this.finishStage(run, stageReport(run, performance.now() - t0, this.opts.dryRun));
   }
 
   /** Computes the task's params and fingerprint and decides cached / to run. */
@@ -300,7 +227,7 @@ class Runner {
       };
     }
     if (def.observesPipeline) {
-      const info = this.pipelineInfo(run.id);
+      const info = buildPipelineInfo(this.ctx.plan, this.runs, run.id, this.ctx.root, (rel) => this.hasher.hash(path.resolve(this.ctx.root, rel)));
       if (!info) unknownUpstream ??= run.planned.observed.find((d) => this.runs.get(d)?.report?.status === 'would-run') ?? 'a stage';
       else {
         inputs.pipeline = pipelineInfoHash(info);
@@ -319,110 +246,11 @@ class Runner {
     return cur;
   }
 
-  /**
-   * The stage's fingerprint as a whole: everything every item's fingerprint is made of
-   * (step, version, source, params template, params schema, the items, whole upstream
-   * results, files), so that an unchanged key means every item is unchanged and 100,000
-   * items need no per-item work. Undefined when the stage does not qualify (per-item file
-   * params, a pipeline observer, or an upstream result not known yet).
-   */
-  private stageKey(run: StageRun): string | undefined {
-    const planned = run.planned;
-    const def = planned.step.def;
-    if (def.observesPipeline) return undefined;
-    const files: Record<string, string> = {};
-    for (const f of filePathParams(def.params, planned.spec.params)) {
-      if (f.value.includes('${')) return undefined;
-      const h = this.hasher.hash(path.resolve(this.ctx.root, f.value));
-      if (!h) return undefined;
-      files[f.value] = h;
-    }
-    const inputs: Record<string, string> = {};
-    for (const [name, ref] of Object.entries(planned.spec.inputs)) {
-      const h = ref.kind === 'file' ? this.hasher.hash(path.resolve(this.ctx.root, ref.path)) : this.stageDigest(ref.stage, ref.output);
-      if (h === undefined) return undefined;
-      inputs[name] = h;
-    }
-    return hashOf({
-      cacheFormat: CACHE_FORMAT, step: def.name, stepVersion: def.version, stepSource: planned.step.sourceHash,
-      params: canonicalJson(planned.spec.params, true), schema: canonicalJson(def.params, true),
-      dims: planned.dims, items: sha256(run.items.map((it) => itemId(it, planned.dims)).join('\n')), inputs, files,
-    });
-  }
-
-  /** sha256 over every item's hash of one output of a stage (undefined while any is unknown). */
-  private stageDigest(stage: string, output: string | undefined): string | undefined {
-    const up = this.runs.get(stage)!;
-    const out = output ?? Object.keys(up.planned.step.def.outputs)[0]!;
-    const memoKey = `${stage}\0${out}`;
-    if (this.digests.has(memoKey)) return this.digests.get(memoKey);
-    const parts: string[] = [];
-    let known = true;
-    for (const t of up.tasks) {
-      const h = t.outputs?.[out];
-      if (h === undefined) { known = false; break; }
-      parts.push(`${t.id}\t${h}`);
-    }
-    const d = known ? sha256(parts.join('\n')) : undefined;
-    this.digests.set(memoKey, d);
-    return d;
-  }
-
-  /**
-   * The no-op fast path: the stage key is the one of the last run and every item's results
-   * are still in the cache (checked by verifyObject's size/mtime stamp), so every task is
-   * cached as it was. Returns false to fall back to the per-item decision.
-   */
-  private unchangedStage(run: StageRun): boolean {
-    const prev = run.prevStage;
-    if (!run.key || prev?.key !== run.key) return false;
-    const states: ItemState[] = [];
-    for (const t of run.tasks) {
-      const st = prev.items[t.id];
-      if (!st || !st.outputs) return false;
-      for (const h of Object.values(st.outputs)) if (!this.ctx.store.verifyObject(h)) return false;
-      states.push(st);
-    }
-    run.tasks.forEach((t, i) => {
-      const st = states[i]!;
-      t.status = 'cached';
-      t.fp = st.fp;
-      t.outputs = st.outputs;
-      t.state = st;
-    });
-    return true;
-  }
-
-  /**
-   * What an observing stage sees of the others (engine/pipeline-info.ts); undefined in a
-   * dry run while an observed stage would rerun (its fingerprint is not known yet).
-   */
-  private pipelineInfo(observer: string): PipelineInfo | undefined {
-    const planned = this.ctx.plan.stages.get(observer)!;
-    const stages: StageInfo[] = [];
-    const files = new Map<string, string>();
-    for (const id of this.ctx.plan.order) {
-      if (!planned.observed.includes(id)) continue;
-      const r = this.runs.get(id);
-      if (!r?.report) continue;
-      if (r.report.status === 'would-run') return undefined;
-      const p = r.planned;
-      for (const ref of Object.values(p.spec.inputs)) if (ref.kind === 'file') files.set(ref.path, this.hasher.hash(path.resolve(this.ctx.root, ref.path)) ?? '');
-      for (const src of Object.values(p.spec.foreach ?? {})) if (src.kind === 'file') files.set(src.path, this.hasher.hash(path.resolve(this.ctx.root, src.path)) ?? '');
-      for (const t of r.tasks) for (const [f, h] of Object.entries(t.state?.files ?? {})) files.set(f, h);
-      stages.push({
-        id, step: p.step.def.name, stepVersion: p.step.def.version,
-        source: p.step.source === 'builtin' ? 'builtin' : path.relative(this.ctx.root, p.step.source),
-        deps: p.deps.filter((d) => !p.observed.includes(d)), dims: [...p.dims], items: r.tasks.length,
-        status: r.report.status, reason: r.report.reason, ms: r.report.ms,
-        fingerprint: hashOf(r.tasks.map((t) => t.fp ?? null)),
-      });
-    }
-    return {
-      kind: 'pipeline-info', agglo: AGGLO_VERSION, pipeline: path.relative(this.ctx.root, this.ctx.plan.pipeline.file),
-      stages, files: [...files.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([p, hash]) => ({ path: p, hash })),
-      builtAt: new Date().toISOString(),
-    };
+  /** stageDigest of an upstream output, computed once per run. */
+  private digest(stage: string, output: string | undefined): string | undefined {
+    const key = `${stage}\0${output ?? ''}`;
+    if (!this.digests.has(key)) this.digests.set(key, stageDigest(this.runs.get(stage)!, output));
+    return this.digests.get(key);
   }
 
   /** The outputs (and written files) for a fingerprint if the cache has them intact. */
@@ -560,36 +388,6 @@ class Runner {
       else if (prevStage?.items[t.id] && t.status !== 'failed') items[t.id] = prevStage.items[t.id]!;
     }
     this.next.stages[run.id] = { step: def.name, stepVersion: def.version, stepSource: run.planned.step.sourceHash, params: run.planned.spec.params, items, ...(run.key ? { key: run.key } : {}) };
-  }
-
-  private report(run: StageRun, ms: number): StageReport {
-    const count = (s: TaskStatus) => run.tasks.filter((t) => t.status === s).length;
-    const failed = run.tasks.filter((t) => t.status === 'failed');
-    const ranOrWould = run.tasks.filter((t) => t.status === 'ran' || t.status === 'would-run');
-    const items = { total: run.tasks.length, ran: count('ran'), cached: count('cached'), failed: failed.length };
-    const errors = failed.map((t) => {
-      const e = t.error!;
-      return { item: t.id, reason: e.reason, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
-    });
-    const notes = run.tasks.flatMap((t) => (t.notes ?? []).map((n) => (t.id ? `${t.id}: ${n}` : n)));
-    let status: StageStatus;
-    let reason: string;
-    if (failed.length > 0) {
-      status = 'failed';
-      const first = errors[0]!;
-      reason = `${first.item ? `item ${first.item}: ` : ''}${first.message}${failed.length > 1 ? ` (and ${failed.length - 1} more failed item${failed.length > 2 ? 's' : ''})` : ''}`;
-    } else if (count('skipped') > 0) {
-      status = 'skipped';
-      reason = 'not run: an earlier stage failed';
-    } else if (ranOrWould.length > 0) {
-      status = this.opts.dryRun ? 'would-run' : 'ran';
-      reason = summarizeReasons(ranOrWould.map((t) => t.reason ?? 'unknown'));
-    } else {
-      status = 'cached';
-      reason = 'up to date';
-    }
-    const itemReasons = ranOrWould.map((t) => ({ item: t.id, reason: t.reason ?? '' }));
-    return { id: run.id, step: run.planned.spec.step, status, reason, items, ms, errors, notes, itemReasons };
   }
 }
 

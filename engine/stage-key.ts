@@ -1,0 +1,89 @@
+/**
+ * The no-op fast path. A stage's key is a fingerprint of the stage as a whole: everything
+ * each item's fingerprint is made of. When it equals the key of the last run and every
+ * item's results are intact, every task is cached as it was, with no per-item work: a
+ * no-op rerun of 100,000 items costs a stat per result instead of 100,000 fingerprints.
+ */
+import { canonicalJson, hashOf, sha256 } from './canonical.js';
+import { CACHE_FORMAT } from './fingerprint.js';
+import { itemId } from './items.js';
+import { filePathParams } from './params-schema.js';
+import type { StageRun } from './run-types.js';
+import type { ItemState } from './state.js';
+import type { Store } from './store.js';
+
+export interface StageKeyEnv {
+  /** Content hash of a project file (undefined when missing). */
+  hashFile(relative: string): string | undefined;
+  /** stageDigest of an upstream stage's output (undefined while unknown). */
+  digest(stage: string, output: string | undefined): string | undefined;
+}
+
+/**
+ * The stage's fingerprint as a whole: everything every item's fingerprint is made of
+ * (step, version, source, params template, params schema, the items, whole upstream
+ * results, files), so that an unchanged key means every item is unchanged and 100,000
+ * items need no per-item work. Undefined when the stage does not qualify (per-item file
+ * params, a pipeline observer, or an upstream result not known yet).
+ */
+export function stageKey(run: StageRun, env: StageKeyEnv): string | undefined {
+  const planned = run.planned;
+  const def = planned.step.def;
+  if (def.observesPipeline) return undefined;
+  const files: Record<string, string> = {};
+  for (const f of filePathParams(def.params, planned.spec.params)) {
+    if (f.value.includes('${')) return undefined;
+    const h = env.hashFile(f.value);
+    if (!h) return undefined;
+    files[f.value] = h;
+  }
+  const inputs: Record<string, string> = {};
+  for (const [name, ref] of Object.entries(planned.spec.inputs)) {
+    const h = ref.kind === 'file' ? env.hashFile(ref.path) : env.digest(ref.stage, ref.output);
+    if (h === undefined) return undefined;
+    inputs[name] = h;
+  }
+  return hashOf({
+    cacheFormat: CACHE_FORMAT, step: def.name, stepVersion: def.version, stepSource: planned.step.sourceHash,
+    params: canonicalJson(planned.spec.params, true), schema: canonicalJson(def.params, true),
+    dims: planned.dims, items: sha256(run.items.map((it) => itemId(it, planned.dims)).join('\n')), inputs, files,
+  });
+}
+
+/** sha256 over every item's hash of one output of a stage (undefined while any is unknown). */
+export function stageDigest(up: StageRun, output: string | undefined): string | undefined {
+  const out = output ?? Object.keys(up.planned.step.def.outputs)[0]!;
+  const parts: string[] = [];
+  let known = true;
+  for (const t of up.tasks) {
+    const h = t.outputs?.[out];
+    if (h === undefined) { known = false; break; }
+    parts.push(`${t.id}\t${h}`);
+  }
+  return known ? sha256(parts.join('\n')) : undefined;
+}
+
+/**
+ * The no-op fast path: the stage key is the one of the last run and every item's results
+ * are still in the cache (checked by verifyObject's size/mtime stamp), so every task is
+ * cached as it was. Returns false to fall back to the per-item decision.
+ */
+export function reuseUnchangedStage(run: StageRun, store: Store): boolean {
+  const prev = run.prevStage;
+  if (!run.key || prev?.key !== run.key) return false;
+  const states: ItemState[] = [];
+  for (const t of run.tasks) {
+    const st = prev.items[t.id];
+    if (!st || !st.outputs) return false;
+    for (const h of Object.values(st.outputs)) if (!store.verifyObject(h)) return false;
+    states.push(st);
+  }
+  run.tasks.forEach((t, i) => {
+    const st = states[i]!;
+    t.status = 'cached';
+    t.fp = st.fp;
+    t.outputs = st.outputs;
+    t.state = st;
+  });
+  return true;
+}
