@@ -4,7 +4,8 @@
  * with 10 regressors at n = 1e5 and 1e6 and 1,000 / 10,000 groups, and — when `Rscript`
  * with plm is available — times plm(model = "within") on panels of the same shape
  * (bench/panel_plm.R). Target: < 1 s at n = 1e6, 10 regressors, 10,000 groups.
- * Prints one JSON line per case: {"bench":"panel-within", n, k, groups, ts_ms, plm_ms, ratio}.
+ * Prints one JSON line per case: {"bench":"panel-within", n, k, groups, ts_ms (best of 5 after
+ * the first), ts_first_fit_ms, plm_ms, ratio = ts_ms / plm_ms}.
  * Run from the repo root after compiling, e.g.
  *   npx tsc -p tsconfig.json --outDir .bench-out && node .bench-out/bench/panel.bench.js [n...]
  */
@@ -29,7 +30,7 @@ function rng(seed: number): () => number {
   };
 }
 
-function tsCase(n: number, groups: number): { ms: number; coef0: number } {
+function tsCase(n: number, groups: number): { ms: number; firstMs: number; coef0: number } {
   const rand = rng(7);
   const T = Math.ceil(n / groups);
   const entity = new Int32Array(n);
@@ -43,12 +44,21 @@ function tsCase(n: number, groups: number): { ms: number; coef0: number } {
     for (let j = 0; j < K; j++) s += (j + 1) * 0.1 * x[j]![i]!;
     y[i] = s;
   }
-  const start = performance.now();
-  const index = panelIndex(entity, time, groups, T);
-  const res = fitPanel({ y, x, names: x.map((_, j) => `x${j + 1}`), index, model: 'within', effect: 'individual', vcov: 'classical', clusterAdjustment: 'hc0', randomVariance: 'plm' });
-  const ms = performance.now() - start;
-  if (!res.ok) throw new Error(res.failure.message);
-  return { ms, coef0: res.fit.coefficients[0]!.estimate };
+  // Timed six times: the first fit of a process runs partly in V8's interpreter before the
+  // optimising compiler takes over (what a one-shot `agglo run` sees, reported as
+  // ts_first_fit_ms); the best of the next five is the compiled kernel (ts_ms, compared
+  // with plm, whose R code is byte-compiled when its package loads).
+  const fit = () => {
+    const start = performance.now();
+    const index = panelIndex(entity, time, groups, T);
+    const res = fitPanel({ y, x, names: x.map((_, j) => `x${j + 1}`), index, model: 'within', effect: 'individual', vcov: 'classical', clusterAdjustment: 'hc0', randomVariance: 'plm' });
+    const ms = performance.now() - start;
+    if (!res.ok) throw new Error(res.failure.message);
+    return { ms, coef0: res.fit.coefficients[0]!.estimate };
+  };
+  const first = fit();
+  const warm = Array.from({ length: 5 }, fit).sort((a, b) => a.ms - b.ms)[0]!;
+  return { ms: warm.ms, firstMs: first.ms, coef0: warm.coef0 };
 }
 
 function plmCase(n: number, groups: number): number | null {
@@ -64,6 +74,6 @@ for (const n of sizes) {
   for (const groups of groupCounts) {
     const ts = tsCase(n, groups);
     const plm = plmCase(n, groups);
-    console.log(JSON.stringify({ bench: 'panel-within', n, k: K, groups, ts_ms: Math.round(ts.ms), plm_ms: plm === null ? null : Math.round(plm), ratio: plm === null ? null : +(ts.ms / plm).toFixed(3), target_ts_ms: n >= 1e6 && groups === 10000 ? 1000 : null, coef_x1: +ts.coef0.toFixed(4) }));
+    console.log(JSON.stringify({ bench: 'panel-within', n, k: K, groups, ts_ms: Math.round(ts.ms), ts_first_fit_ms: Math.round(ts.firstMs), plm_ms: plm === null ? null : Math.round(plm), ratio: plm === null ? null : +(ts.ms / plm).toFixed(3), target_ts_ms: n >= 1e6 && groups === 10000 ? 1000 : null, coef_x1: +ts.coef0.toFixed(4) }));
   }
 }

@@ -28,6 +28,45 @@ export interface PanelIndex {
   readonly timeCount: Float64Array;
   /** Every entity observed in every period exactly once. */
   readonly balanced: boolean;
+  /**
+   * When each entity's rows are contiguous (data sorted by entity, the usual layout):
+   * the row offsets where each entity's block starts, plus n at the end. Demeaning then
+   * streams through memory instead of indexing group means at random.
+   */
+  readonly entityRuns?: Int32Array;
+}
+
+/**
+ * Row offsets of the contiguous blocks of `codes` (plus n at the end) when every code
+ * occupies exactly one block, else undefined.
+ */
+export function contiguousRuns(codes: Int32Array, g: number): Int32Array | undefined {
+  const n = codes.length;
+  const seen = new Uint8Array(g);
+  const starts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && codes[i] === codes[i - 1]) continue;
+    const c = codes[i]!;
+    if (seen[c]) return undefined;
+    seen[c] = 1;
+    starts.push(i);
+  }
+  starts.push(n);
+  return Int32Array.from(starts);
+}
+
+/** x − x̄_block for contiguous blocks (same result as demean, streaming). */
+export function demeanRuns(x: Float64Array, runs: Int32Array): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let r = 0; r + 1 < runs.length; r++) {
+    const a = runs[r]!;
+    const b = runs[r + 1]!;
+    let sum = 0;
+    for (let i = a; i < b; i++) sum += x[i]!;
+    const mean = sum / (b - a);
+    for (let i = a; i < b; i++) out[i] = x[i]! - mean;
+  }
+  return out;
 }
 
 /** Counts of each code 0..g−1. */
@@ -42,7 +81,8 @@ export function panelIndex(entity: Int32Array, time: Int32Array, nEntities: numb
   const n = entity.length;
   const entityCount = groupCounts(entity, nEntities);
   const timeCount = groupCounts(time, nPeriods);
-  return { n, entity, time, nEntities, nPeriods, entityCount, timeCount, balanced: n === nEntities * nPeriods && entityCount.every((c) => c === nPeriods) && timeCount.every((c) => c === nEntities) };
+  const entityRuns = contiguousRuns(entity, nEntities);
+  return { n, entity, time, nEntities, nPeriods, entityCount, timeCount, balanced: n === nEntities * nPeriods && entityCount.every((c) => c === nPeriods) && timeCount.every((c) => c === nEntities), ...(entityRuns ? { entityRuns } : {}) };
 }
 
 /** Mean of x within each group (codes 0..g−1, `counts` from groupCounts). */
@@ -70,7 +110,10 @@ export type PanelEffect = 'individual' | 'time' | 'twoways';
  */
 export function withinTransformer(idx: PanelIndex, effect: PanelEffect): (x: Float64Array) => Float64Array {
   const { entity, time, nEntities: N, nPeriods: T, entityCount, timeCount } = idx;
-  if (effect === 'individual') return (x) => demean(x, entity, N, entityCount);
+  if (effect === 'individual') {
+    const runs = idx.entityRuns;
+    return runs ? (x) => demeanRuns(x, runs) : (x) => demean(x, entity, N, entityCount);
+  }
   if (effect === 'time') return (x) => demean(x, time, T, timeCount);
   if (idx.balanced) {
     return (x) => {

@@ -48,3 +48,19 @@ describe('swamyAroraTheta', () => {
     expect(swamyAroraTheta(1, 3, Float64Array.of(5))[0]).toBeCloseTo(0.75, 14); // 1 − sqrt(1/16)
   });
 });
+
+describe('contiguous entity blocks (the sorted-panel fast path)', () => {
+  it('finds the blocks, refuses a code that comes back, and demeans exactly like demean', async () => {
+    const { contiguousRuns, demeanRuns, demean, groupCounts } = await import('../../../steps/kernels/panel.js');
+    // codes 2,2,0,0,0,1 → blocks start at 0, 2, 5, end 6 (by hand)
+    const codes = Int32Array.from([2, 2, 0, 0, 0, 1]);
+    expect(Array.from(contiguousRuns(codes, 3)!)).toEqual([0, 2, 5, 6]);
+    expect(contiguousRuns(Int32Array.from([0, 1, 0]), 2)).toBeUndefined();
+    const x = Float64Array.from([1, 3, 0.1, 0.2, 0.6, 7]);
+    // by hand: block means 2, 0.3, 7 → 1−2, 3−2, 0.1−0.3, 0.2−0.3, 0.6−0.3, 0
+    const viaRuns = demeanRuns(x, contiguousRuns(codes, 3)!);
+    expect(Array.from(viaRuns)).toEqual(Array.from(demean(x, codes, 3, groupCounts(codes, 3))));
+    expect(viaRuns[0]).toBe(-1);
+    expect(viaRuns[5]).toBe(0);
+  });
+});
