@@ -37,14 +37,18 @@ export function liveRuns(root: string): number[] {
   for (const f of files) {
     const pid = Number(/^run-(\d+)-/.exec(f)?.[1]);
     if (!pid) continue;
-    try {
-      process.kill(pid, 0);
-      pids.push(pid);
-    } catch (e) {
-      // EPERM: the process exists but belongs to another user; it is still running.
-      if ((e as NodeJS.ErrnoException).code === 'EPERM') pids.push(pid);
-      else fs.rmSync(path.join(dir, f), { force: true });
-    }
+    if (processAlive(pid)) pids.push(pid);
+    else fs.rmSync(path.join(dir, f), { force: true });
   }
   return pids;
+}
+
+/** Whether a process with this pid is running (EPERM: it exists but belongs to another user). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

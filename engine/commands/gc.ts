@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { liveRuns } from '../lock.js';
+import { liveRuns, processAlive } from '../lock.js';
 import type { PipelineState } from '../state.js';
 import { EXIT_FAILED, EXIT_OK, openProject, type Io } from './common.js';
 
@@ -77,7 +77,7 @@ function staleTempFiles(dir: string): string[] {
       const p = path.join(d, e);
       const m = /\.tmp-(\d+)-[0-9a-f]+$/.exec(e);
       if (m) {
-        if (!alive(Number(m[1]))) out.push(p);
+        if (!processAlive(Number(m[1]))) out.push(p);
       } else if (fs.statSync(p, { throwIfNoEntry: false })?.isDirectory()) walk(p);
     }
   };
@@ -85,11 +85,3 @@ function staleTempFiles(dir: string): string[] {
   return out;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
