@@ -4,7 +4,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCsv, writeCsv, num } from './data/csv.mjs';
-import { readIoTable, concordanceSpecs, writeConcordances, applyConcordance, annualise, NATIONAL_TABLES, IO_FIELDS } from './data/io-national.mjs';
+import { readIoTable, longTable, concordanceSpecs, writeConcordances, applyConcordance, annualise, NATIONAL_TABLES, IO_FIELDS } from './data/io-national.mjs';
 import { buildRealPanel, REAL_COLUMNS } from './data/panel.mjs';
 import { addSynthetic, SYNTHETIC_COLUMNS } from './data/synthetic.mjs';
 import { dictionaryRows } from './data/dictionary.mjs';
@@ -46,7 +46,11 @@ writeCsv(tidy('panel.csv'), panelCols, panel.map((r) => panelCols.map((c) => (c 
 const tables = new Map(NATIONAL_TABLES.map((t) => [t.year, readIoTable(raw(`io_national/${t.file}`))]));
 const specs = concordanceSpecs(tables.get(2007), tables.get(2012));
 const namesByFrom = Object.fromEntries(NATIONAL_TABLES.map((t) => [t.from, tables.get(t.year)]));
-writeConcordances(DATA, specs, namesByFrom);
+const aliases = Object.fromEntries(NATIONAL_TABLES.map((t) => [t.id, t.from]));
+writeConcordances(DATA, specs, namesByFrom, aliases);
+// The benchmark tables in their own classifications, long, for the pipeline's concordance stages.
+writeCsv(tidy('io_national_tables.csv'), ['table', 'year', 'row', 'col', 'value'],
+  NATIONAL_TABLES.flatMap((t) => longTable(raw(`io_national/${t.file}`)).map(([r, c, v]) => [t.id, String(t.year), r, c, v])));
 const byYear = new Map();
 for (const t of NATIONAL_TABLES) {
   const mapped = applyConcordance(tables.get(t.year), join(DATA, 'concordance', `${t.from}_to_2007_42.csv`));
@@ -63,7 +67,7 @@ writeCsv(tidy('io_national_sectors_annual.csv'), ['year', 'sector', ...IO_FIELDS
   annualise(byYear, YEARS, gdpSum).map((r) => [String(r[0]), ...r.slice(1)]));
 
 // 5. dictionary
-writeCsv(tidy('dictionary.csv'), ['file', 'column', 'description', 'unit', 'status', 'source'], dictionaryRows(Object.keys(specs)));
+writeCsv(tidy('dictionary.csv'), ['file', 'column', 'description', 'unit', 'status', 'source'], dictionaryRows(Object.keys(specs), aliases));
 
 // 6. checks printed for docs/data.md
 const gd = panel.find((r) => r.province === 'GUD' && r.year === 2023);

@@ -7,6 +7,7 @@ import { report } from './report.js';
 import { writeTable } from './write-table.js';
 import { writeJson } from './write-json.js';
 import { paperComparison } from './paper-comparison.js';
+import { annualise } from './annualise.js';
 import { bindRowsStep } from './bind-rows.js';
 import { concordance } from './concordance.js';
 import { controlTotals } from './control-totals.js';
@@ -19,6 +20,7 @@ import { gras } from './gras.js';
 import { impute } from './impute.js';
 import { ioCoefficients } from './io-coefficients.js';
 import { ioTable } from './io-table.js';
+import { ioTotals } from './io-totals.js';
 import { join } from './join.js';
 import { leontief } from './leontief.js';
 import { locationQuotient } from './location-quotient.js';
@@ -35,6 +37,7 @@ import { select } from './select.js';
 import { writeCsv } from './write-csv.js';
 
 export const builtinSteps: StepDefinition[] = [
+  annualise,
   bindRowsStep,
   concordance,
   controlTotals,
@@ -47,6 +50,7 @@ export const builtinSteps: StepDefinition[] = [
   impute,
   ioCoefficients,
   ioTable,
+  ioTotals,
   join,
   leontief,
   locationQuotient,

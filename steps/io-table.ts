@@ -14,8 +14,10 @@ export interface IoTableParams {
   row_col?: string;
   col_col?: string;
   value_col?: string;
-  sectors?: (string | number)[];
+  sectors?: (string | number)[] | 'auto';
   names?: string[];
+  output_from?: 'column' | 'total-input-row';
+  meta_columns?: string[];
   total_output_col?: string | number;
   value_added_row?: string | number;
   total_input_row?: string | number;
@@ -36,13 +38,25 @@ export function requireIoTable(v: Value | undefined, name: string): IoTable {
 
 const key = (c: Cell): string => (c === null ? '' : String(c));
 
+/** Row codes that are also column codes, in first-seen order (params.sectors: auto). */
+function autoSectors(rows: readonly Cell[], cols: readonly Cell[], total: number, selected: (k: number) => boolean): string[] {
+  const colCodes = new Set<string>();
+  for (let k = 0; k < total; k++) if (selected(k)) colCodes.add(key(cols[k] ?? null));
+  const out = new Set<string>();
+  for (let k = 0; k < total; k++) {
+    const r = key(rows[k] ?? null);
+    if (selected(k) && colCodes.has(r) && r !== '') out.add(r);
+  }
+  return [...out];
+}
+
 /** Step `io-table`. */
 export const ioTable = defineStep<IoTableParams>({
   name: 'io-table',
   version: '1',
   description:
     'Builds one input-output table from a long table of cells (row code, column code, value): Z from the sector × sector cells, ' +
-    'X from the total-output column, VA from the value-added row, final use from the final-use column. Codes are compared as strings. ' +
+    'X from the total-output column (or the total-input row, output_from), VA from the value-added row, final use from the final-use column. Codes are compared as strings. ' +
     'Missing sector × sector cells count as 0; a missing X or VA cell is an error. Checks total input (total-input row, or Σ_i z_ij + VA_j ' +
     'when that row is absent) against total output for every sector and notes the worst relative imbalance. Defaults follow the 2007 ' +
     'provincial workbook: rows 1–42 sectors, 48 total VA, 49 total input; columns 1–42 sectors, 54 final use, 58 total output.',
@@ -54,12 +68,18 @@ export const ioTable = defineStep<IoTableParams>({
       row_col: { type: 'string', default: 'row', description: 'Column holding the row code.' },
       col_col: { type: 'string', default: 'col', description: 'Column holding the column code.' },
       value_col: { type: 'string', default: 'value', description: 'Column holding the cell value.' },
-      sectors: { type: 'array', items: { type: ['string', 'number'] }, minItems: 1, default: DEFAULT_SECTORS, description: 'Sector codes in matrix order (rows and columns).' },
+      sectors: {
+        anyOf: [{ type: 'array', items: { type: ['string', 'number'] }, minItems: 1 }, { const: 'auto' }],
+        default: DEFAULT_SECTORS,
+        description: 'Sector codes in matrix order (rows and columns), or `auto`: every row code that is also a column code, in first-seen order (for tables whose total rows and columns have codes of their own, e.g. TVA and GO).',
+      },
       names: { type: 'array', items: { type: 'string' }, description: 'Sector names, same order as sectors.' },
       total_output_col: { type: ['string', 'number'], default: '58', description: 'Column code of total output X.' },
       value_added_row: { type: ['string', 'number'], default: '48', description: 'Row code of total value added.' },
       total_input_row: { type: ['string', 'number'], default: '49', description: 'Row code of total input (for the balance check; computed when absent).' },
       final_use_col: { type: ['string', 'number'], default: '54', description: 'Column code of total final use (optional in the data).' },
+      output_from: { enum: ['column', 'total-input-row'], description: 'Where X comes from: the total-output column (default) or the total-input row (for published tables whose total output column matches total input only within rounding; total input is then compared with Σ_i z_ij + VA_j).' },
+      meta_columns: { type: 'array', items: { type: 'string' }, description: 'Columns of `data` whose value (one per selected table) is copied into the table\'s meta, e.g. [year]; io-totals can put them back as columns.' },
       balance_tolerance: { type: 'number', minimum: 0, description: 'Largest relative imbalance |input − output| / output allowed; unset = only report it.' },
     },
   },
@@ -70,12 +90,15 @@ export const ioTable = defineStep<IoTableParams>({
     const data = ctx.inputs.data;
     if (!isTable(data)) throw new StepError('not-a-table', 'input `data` must be a table of cells (row, column, value)');
     // Codes may be written as numbers in YAML; they are compared as strings.
-    const sectors = (p.sectors ?? DEFAULT_SECTORS).map(String);
-    if (p.names && p.names.length !== sectors.length) throw new StepError('bad-names', `params.names has ${p.names.length} entries but there are ${sectors.length} sectors`);
     const rowsC = column(data, p.row_col ?? 'row', 'input `data`');
     const colsC = column(data, p.col_col ?? 'col', 'input `data`');
     const valsC = column(data, p.value_col ?? 'value', 'input `data`');
     const filters = Object.entries(p.filter ?? {}).map(([c, want]) => ({ c, want: String(want), vals: column(data, c, 'input `data` (filter)') }));
+    const selected = (k: number): boolean => filters.every((f) => key(f.vals[k] ?? null) === f.want);
+    const sectors = p.sectors === 'auto' ? autoSectors(rowsC, colsC, nrow(data), selected) : (p.sectors ?? DEFAULT_SECTORS).map(String);
+    if (sectors.length === 0) throw new StepError('no-sectors', 'params.sectors is auto, but no row code of input `data` (after the filter) is also a column code; list the sectors explicitly');
+    if (p.names && p.names.length !== sectors.length) throw new StepError('bad-names', `params.names has ${p.names.length} entries but there are ${sectors.length} sectors`);
+    const metaCols = (p.meta_columns ?? []).map((c) => ({ c, vals: column(data, c, 'input `data` (meta_columns)'), seen: new Set<string>(), first: null as Cell }));
 
     const n = sectors.length;
     const pos = new Map(sectors.map((s, i) => [s, i]));
@@ -92,8 +115,9 @@ export const ioTable = defineStep<IoTableParams>({
     let kept = 0;
     const total = nrow(data);
     for (let k = 0; k < total; k++) {
-      if (!filters.every((f) => key(f.vals[k] ?? null) === f.want)) continue;
+      if (!selected(k)) continue;
       kept++;
+      for (const m of metaCols) { const v = m.vals[k] ?? null; if (m.seen.size === 0) m.first = v; m.seen.add(key(v)); }
       const r = key(rowsC[k] ?? null);
       const c = key(colsC[k] ?? null);
       const ri = pos.get(r);
@@ -122,11 +146,12 @@ export const ioTable = defineStep<IoTableParams>({
       const m = sectors.filter((_, i) => arr[i] === undefined);
       if (m.length) throw new StepError('missing-cell', `input \`data\` has no ${what} for sector(s) ${m.join(', ')}; columns are: ${columnNames(data).join(', ')}`);
     };
-    missing(x, `total output (column ${xCode})`);
+    const fromTi = p.output_from === 'total-input-row';
+    missing(fromTi ? ti : x, fromTi ? `total input (row ${tiCode})` : `total output (column ${xCode})`);
     missing(va, `value added (row ${vaCode})`);
-    const X = x as number[];
+    const X = (fromTi ? ti : x) as number[];
     const VA = va as number[];
-    const totalInput = sectors.map((_, j) => ti[j] ?? z.reduce((s, row) => s + row[j]!, 0) + VA[j]!);
+    const totalInput = sectors.map((_, j) => (fromTi ? undefined : ti[j]) ?? z.reduce((s, row) => s + row[j]!, 0) + VA[j]!);
     const bal = balance(totalInput, X);
     const w = bal.worst;
     if (w >= 0) {
@@ -139,6 +164,10 @@ export const ioTable = defineStep<IoTableParams>({
     }
     const meta: Record<string, string | number | boolean> = { source: 'io-table' };
     for (const [c, want] of Object.entries(p.filter ?? {})) meta[c] = want;
+    for (const m of metaCols) {
+      if (m.seen.size > 1) throw new StepError('meta-not-constant', `column \`${m.c}\` of input \`data\` has several values (${[...m.seen].slice(0, 10).join(', ')}) in the selected rows; params.meta_columns needs one value per table (refine the filter)`);
+      if (m.first !== null) meta[m.c] = m.first;
+    }
     const table: IoTable = {
       kind: 'io-table',
       sectors: [...sectors],

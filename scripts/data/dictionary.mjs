@@ -26,7 +26,7 @@ const concordanceCols = (from) => [
 ];
 
 /** All dictionary rows: [file, column, description, unit, status, source]. */
-export function dictionaryRows(concordanceFroms) {
+export function dictionaryRows(concordanceFroms, aliases = {}) {
   const rows = [];
   const add = (file, cols) => { for (const [c, d, u, s, src] of cols) rows.push([file, c, d, u, s, src]); };
   add('tidy/provinces.csv', [
@@ -47,6 +47,13 @@ export function dictionaryRows(concordanceFroms) {
     ['source', 'exact year | interpolated | carried forward', 'text', 'derived', 'scripts/data/io-national.mjs annualise'],
     ['basis', 'benchmark year(s) used: Y, LO-HI (linear interpolation), or 2020 x GDP ratio', 'text', 'derived', 'scripts/data/io-national.mjs annualise'],
   ]);
+  add('tidy/io_national_tables.csv', [
+    ['table', 'table id <year>_<sectors>, also the name of its concordance file concordance/<table>_to_2007_42.csv', 'code', 'derived', NAT],
+    ['year', 'national table year', 'year', 'derived', NAT],
+    ['row', 'row code in the table\'s own classification: product code (no zero padding), TII, VA001-VA004, TVA total value added, TI total input', 'code', 'derived', 'raw/io_national Code column'],
+    ['col', 'column code: product code, TIU, FU101-FU202, THC, TC, GCF, EX, TFU, IM imports, ERR, GO total output', 'code', 'derived', 'raw/io_national header'],
+    ['value', 'cell value; in 2017+ tables Domestic + Imports rows summed, Imports GO written as IM', IO_UNIT, 'derived', 'raw/io_national cells'],
+  ]);
   add('tidy/panel.csv', [...REAL_COLUMNS, ...SYNTHETIC_COLUMNS].map((c) => [c.name, c.description, c.unit, c.status, c.source]));
   add('tidy/dictionary.csv', [
     ['file', 'file path relative to data/', 'text', 'derived', 'scripts/data/dictionary.mjs'],
@@ -56,7 +63,10 @@ export function dictionaryRows(concordanceFroms) {
     ['status', 'real (copied, at most rescaled) | derived (computed from real) | synthetic (generated stand-in)', 'text', 'derived', 'scripts/data/dictionary.mjs'],
     ['source', 'raw file and column, or the computation', 'text', 'derived', 'scripts/data/dictionary.mjs'],
   ]);
-  for (const from of concordanceFroms) add(`concordance/${from}_to_2007_42.csv`, concordanceCols(from));
+  for (const from of concordanceFroms) {
+    add(`concordance/${from}_to_2007_42.csv`, concordanceCols(from));
+    for (const id of Object.keys(aliases)) if (aliases[id] === from && id !== from) add(`concordance/${id}_to_2007_42.csv`, concordanceCols(from));
+  }
   add('concordance/sectors_2007_42.csv', [
     ['code', '2007-class 42-sector code', 'code', 'real', 'NBS 2007 42-sector classification'],
     ['name_en', 'English name', 'text', 'real', 'provenance notes of the 2007 provincial tables'],

@@ -91,25 +91,69 @@ export function concordanceSpecs(t2007, t2012) {
 
 /** Which raw file (and which concordance) gives each national benchmark year. */
 export const NATIONAL_TABLES = [
-  { year: 2007, file: 'china_2007_135.csv', from: '2007_135' },
-  { year: 2010, file: 'china_2010_41.csv', from: '2010_41' },
-  { year: 2012, file: 'china_2012_139.csv', from: '2012_139' },
-  { year: 2015, file: 'china_2015_42.csv', from: '2012_42' },
-  { year: 2017, file: 'china_2017_42.csv', from: '2017_42' },
-  { year: 2018, file: 'china_2018_42.csv', from: '2017_42' },
-  { year: 2020, file: 'china_2020_42.csv', from: '2017_42' },
+  { year: 2007, file: 'china_2007_135.csv', from: '2007_135', id: '2007_135' },
+  { year: 2010, file: 'china_2010_41.csv', from: '2010_41', id: '2010_41' },
+  { year: 2012, file: 'china_2012_139.csv', from: '2012_139', id: '2012_139' },
+  { year: 2015, file: 'china_2015_42.csv', from: '2012_42', id: '2015_42' },
+  { year: 2017, file: 'china_2017_42.csv', from: '2017_42', id: '2017_42' },
+  { year: 2018, file: 'china_2018_42.csv', from: '2017_42', id: '2018_42' },
+  { year: 2020, file: 'china_2020_42.csv', from: '2017_42', id: '2020_42' },
 ];
 
-/** Write data/concordance/<from>_to_2007_42.csv files; returns their paths. */
-export function writeConcordances(dataDir, specs, namesByFrom) {
+/**
+ * One national table as long cells [row, col, value] in its original classification, for
+ * data/tidy/io_national_tables.csv (read by pipelines/paper.yaml). Product codes lose their
+ * zero padding ("001" -> "1", as in the concordance files); total rows (TII, VA001-VA004, TVA,
+ * TI) and columns (TIU, FU..., TFU, IM, ERR, GO) keep the raw labels. In the 2017+ tables the
+ * Domestic and Imports rows of a product are summed cell by cell, except GO: the Domestic GO
+ * is written as GO (total output) and the Imports GO as IM (imports), the layout of the older
+ * competitive-import tables. Published cells are copied as strings; sums are written with full
+ * double precision. Empty cells are left out.
+ */
+export function longTable(path) {
+  const [header, ...body] = parseCsv(readFileSync(path, 'utf8'));
+  const origin = header[3] === 'Origin';
+  const first = origin ? 4 : 3;
+  const cols = header.slice(first);
+  const code = (c) => (/^\d+$/.test(c) ? String(Number(c)) : c);
+  const cells = [];
+  const rowCodes = [...new Set(body.filter((r) => r.length > 1).map((r) => r[0]))];
+  for (const rc of rowCodes) {
+    const rows = body.filter((r) => r[0] === rc);
+    const dom = origin && rows.length > 1 ? rows.find((r) => r[3] === 'Domestic') : rows[0];
+    const imp = origin && rows.length > 1 ? rows.find((r) => r[3] === 'Imports') : undefined;
+    cols.forEach((c, k) => {
+      const i = first + k;
+      if (imp && c === 'GO') {
+        if (num(dom[i]) !== null) cells.push([code(rc), 'GO', dom[i]]);
+        if (num(imp[i]) !== null) cells.push([code(rc), 'IM', imp[i]]);
+        return;
+      }
+      const a = num(dom[i]), b = imp ? num(imp[i]) : null;
+      if (a === null && b === null) return;
+      cells.push([code(rc), code(c), imp ? String((a ?? 0) + (b ?? 0)) : dom[i].trim()]);
+    });
+  }
+  return cells;
+}
+
+/**
+ * Write data/concordance/<from>_to_2007_42.csv files, plus a copy named after each table id
+ * (`aliases`: id -> from, e.g. 2015_42 -> 2012_42) so pipelines/paper.yaml can read
+ * `<table>_to_2007_42.csv` per table; returns their paths.
+ */
+export function writeConcordances(dataDir, specs, namesByFrom, aliases = {}) {
   const toName = new Map(SECTORS_2007_42.map(([c, en]) => [c, en]));
   const paths = [];
   for (const [from, rows] of Object.entries(specs)) {
     const names = namesByFrom[from];
-    const path = join(dataDir, 'concordance', `${from}_to_2007_42.csv`);
-    writeCsv(path, ['from_code', 'to_code', 'weight', 'from_name', 'to_name'],
-      rows.map(([f, t, w]) => [String(f), String(t), w, names.get(f).name_en, toName.get(t)]));
-    paths.push(path);
+    const ids = [from, ...Object.keys(aliases).filter((id) => aliases[id] === from && id !== from)];
+    for (const id of ids) {
+      const path = join(dataDir, 'concordance', `${id}_to_2007_42.csv`);
+      writeCsv(path, ['from_code', 'to_code', 'weight', 'from_name', 'to_name'],
+        rows.map(([f, t, w]) => [String(f), String(t), w, names.get(f).name_en, toName.get(t)]));
+      paths.push(path);
+    }
   }
   writeCsv(join(dataDir, 'concordance', 'sectors_2007_42.csv'), ['code', 'name_en', 'name_zh'],
     SECTORS_2007_42.map(([c, en, zh]) => [String(c), en, zh]));

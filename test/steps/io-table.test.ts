@@ -86,3 +86,33 @@ describe('io-table', () => {
     expect(table.va.reduce((s, v) => s + v, 0)).toBeCloseTo(7836100.02, 2); // as above
   });
 });
+
+describe('io-table: sectors auto, output_from, meta_columns (national tables)', () => {
+  // Product codes 1, 2; total rows TVA, TI; total columns TFU, GO; two tables told apart by `table`.
+  // Z = [[1,2],[3,4]], VA = (6,4), TI = (10,10), GO = (10,10.5): GO of product 2 off by rounding.
+  const cells = [
+    ['1', '1', 1], ['1', '2', 2], ['2', '1', 3], ['2', '2', 4], ['1', 'TFU', 7], ['2', 'TFU', 3], ['1', 'GO', 10], ['2', 'GO', 10.5],
+    ['TVA', '1', 6], ['TVA', '2', 4], ['TI', '1', 10], ['TI', '2', 10],
+  ].map(([row, col, value]) => ({ table: 't1', year: 2012, row: String(row), col: String(col), value: Number(value) }));
+  const data = tableFromRows([...cells, { table: 't2', year: 2015, row: '9', col: '9', value: 1 }]);
+  const NAT = { filter: { table: 't1' }, sectors: 'auto' as const, value_added_row: 'TVA', total_input_row: 'TI', total_output_col: 'GO', final_use_col: 'TFU' };
+
+  it('takes as sectors the row codes that are also column codes, in first-seen order', () => {
+    const out = ioTable.run(makeContext({ ...NAT, meta_columns: ['year'] }, { data })) as { table: IoTable };
+    expect(out.table.sectors).toEqual(['1', '2']);
+    expect(out.table.x).toEqual([10, 10.5]);
+    expect(out.table.finalDemand).toEqual([7, 3]);
+    expect(out.table.meta).toEqual({ source: 'io-table', table: 't1', year: 2012 });
+  });
+
+  it('takes X from the total-input row with output_from: total-input-row', () => {
+    const out = ioTable.run(makeContext({ ...NAT, output_from: 'total-input-row' as const }, { data })) as { table: IoTable };
+    expect(out.table.x).toEqual([10, 10]);
+  });
+
+  it('rejects meta_columns that vary within the selected rows, and auto with no sectors', () => {
+    expect(thrown(() => ioTable.run(makeContext({ ...NAT, filter: {}, meta_columns: ['year'] }, { data: tableFromRows(cells.map((c, i) => ({ ...c, year: 2012 + (i % 2) }))) }))).reason).toBe('meta-not-constant');
+    const none = tableFromRows([{ table: 't1', row: 'TVA', col: '1', value: 1 }]);
+    expect(thrown(() => ioTable.run(makeContext(NAT, { data: none }))).reason).toBe('no-sectors');
+  });
+});
