@@ -13,22 +13,12 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fitPanel } from '../steps/kernels/panel-model.js';
 import { panelIndex } from '../steps/kernels/panel.js';
+import { rng } from './rng.js';
 
 const K = 10;
 const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [1e5, 1e6];
 const groupCounts = [1000, 10000];
 
-/** Deterministic uniform [0, 1) numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function tsCase(n: number, groups: number): { ms: number; firstMs: number; coef0: number } {
   const rand = rng(7);

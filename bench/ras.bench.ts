@@ -15,22 +15,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ras } from '../steps/kernels/ras.js';
+import { rng } from './rng.js';
 
 const n = Number(process.argv[2] ?? 2000);
 const iterations = Number(process.argv[3] ?? 10);
 const repeats = Number(process.argv[4] ?? 5);
 
-/** Deterministic uniform [0, 1) numbers (mulberry32), so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function tsTiming(): { msPerIter: number; maxRow: number; maxCol: number } {
   const rand = rng(1);
