@@ -29,7 +29,9 @@ commands:
                             a stage's cached result
   dag [PIPELINE] [--format mermaid|dot]   the stage graph, stale stages marked
   watch [PIPELINE]          rerun on every change of the pipeline, its input files or plugins
-  steps [NAME] [--markdown] the registered steps, or one step's params (--markdown: the reference)
+  steps [NAME] [-p PIPELINE] [--markdown]
+                            the registered steps (with -p, also that pipeline's plugin steps),
+                            or one step's params (--markdown: the reference)
   gc [--dry-run]            remove cache entries that no current pipeline references
 `;
 
@@ -94,7 +96,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'watch':
       return watchCommand(runFlags, io);
     case 'steps':
-      return stepsCommand(pos[0], io, o.markdown === true);
+      return stepsCommand(pos[0], io, o.markdown === true, o.pipeline);
     case 'gc':
       return gcCommand({ dryRun: o['dry-run'] === true }, io);
     case undefined:

@@ -1,11 +1,15 @@
 /** `agglo steps [NAME]`: the registered steps, or one step's params from its schema. */
-import { builtinRegistry } from '../load.js';
+import { builtinRegistry, loadPipeline } from '../load.js';
 import { suggest } from '../suggest.js';
 import type { JsonSchema, StepDefinition } from '../step.js';
 import { EXIT_INVALID, EXIT_OK, type Io } from './common.js';
 
-export function stepsCommand(name: string | undefined, io: Io, markdown = false): number {
-  const reg = builtinRegistry();
+/**
+ * With `pipeline`, the steps of that pipeline's plugins are listed too (the pipeline is
+ * loaded for its plugins; its own problems are not reported here: `agglo validate` does).
+ */
+export async function stepsCommand(name: string | undefined, io: Io, markdown = false, pipeline?: string): Promise<number> {
+  const reg = pipeline ? (await loadPipeline(pipeline, process.cwd())).registry : builtinRegistry();
   if (markdown) {
     io.out(stepsMarkdown(reg.names().map((n) => reg.get(n)!.def)));
     return EXIT_OK;
@@ -19,7 +23,7 @@ export function stepsCommand(name: string | undefined, io: Io, markdown = false)
   const s = reg.get(name);
   if (!s) {
     const hint = suggest(name, reg.names());
-    io.err(`error: no step named \`${name}\`${hint ? `; did you mean \`${hint}\`?` : ''} (\`agglo steps\` lists them)\n`);
+    io.err(`error: no step named \`${name}\`${hint ? `; did you mean \`${hint}\`?` : ''} (\`agglo steps\` lists them${pipeline ? '' : '; add -p PIPELINE for the steps of its plugins'})\n`);
     return EXIT_INVALID;
   }
   io.out(describeStep(s.def.name, s.def.version, s.def.description, s.def.params, s.def.inputs, s.def.outputs));

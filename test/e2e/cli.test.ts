@@ -181,6 +181,7 @@ describe('agglo run', () => {
     // type-7 quantiles of (50,60,65,100,110,120) at 0.2 and 0.8: 60 and 110 (hand calculation)
     expect(Math.min(...rows.map((x) => x.gdp_raw))).toBe(60);
     expect(Math.max(...rows.map((x) => x.gdp_raw))).toBe(110);
+    expect(agglo(dir, 'steps', 'winsorize', '-p', 'pipelines/plug.yaml').stdout).toMatch(/^winsorize \(version 1\.0\.0\)[\s\S]*p \(number, default 0\.05\)/);
     edit(dir, 'plugins/winsorize.mjs', "version: '1.0.0'", "version: '1.0.1'");
     const again = runJson(dir, 'run', 'pipelines/plug.yaml');
     expect(again.stages.w!.reason).toBe('step version changed (1.0.0 → 1.0.1)');
