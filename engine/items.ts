@@ -6,11 +6,14 @@
  */
 import type { ItemKey } from './value.js';
 
-/** Stable string form of an item (dimension order as declared), e.g. "province=BEJ,year=2011". */
+/**
+ * Stable string form of an item (dimension order as declared), e.g. "province=BEJ,year=2011".
+ * Values are percent-encoded where needed, so a value holding "," or "=" cannot be misread.
+ */
 export function itemId(item: ItemKey | undefined, dims?: readonly string[]): string {
   if (!item) return '';
   const keys = dims ?? Object.keys(item);
-  return keys.map((d) => `${d}=${item[d]}`).join(',');
+  return keys.map((d) => `${d}=${encodeURIComponent(String(item[d]))}`).join(',');
 }
 
 /** Cartesian product of the dimensions, first dimension varying slowest. */

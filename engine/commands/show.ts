@@ -93,7 +93,7 @@ function parseItemId(id: string): Record<string, string> {
   if (!id) return out;
   for (const part of id.split(',')) {
     const i = part.indexOf('=');
-    out[part.slice(0, i)] = part.slice(i + 1);
+    out[part.slice(0, i)] = decodeURIComponent(part.slice(i + 1));
   }
   return out;
 }

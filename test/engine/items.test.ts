@@ -85,3 +85,12 @@ describe('indexByShared', () => {
     expect(indexByShared(items, ['province', 'year']).get('province=B,year=2011')).toEqual([2]);
   });
 });
+
+describe('itemId escaping', () => {
+  it('percent-encodes values holding "," or "=" so ids stay unambiguous; plain codes are unchanged', async () => {
+    const { itemId } = await import('../../engine/items.js');
+    expect(itemId({ province: 'BEJ', year: 2011 })).toBe('province=BEJ,year=2011');
+    expect(itemId({ table: '2012_139' })).toBe('table=2012_139');
+    expect(itemId({ a: 'x,y=z' })).toBe('a=x%2Cy%3Dz');
+  });
+});
