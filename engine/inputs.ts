@@ -53,11 +53,12 @@ export class InputSelector {
 /** Hash of the selected producer outputs, or undefined if any is unknown. */
 export function selectionHash(p: Producer, sel: Selection, output: string): string | undefined {
   if (sel.mode !== 'gather') return p.outputHash(sel.tasks[0]!, output);
-  const parts: [string, string][] = [];
+  // The items as JSON (types kept: item 1 and item "1" gather into different key columns).
+  const parts: [unknown, string][] = [];
   for (const t of sel.tasks) {
     const h = p.outputHash(t, output);
     if (h === undefined) return undefined;
-    parts.push([itemId(p.items[t], p.dims), h]);
+    parts.push([p.items[t], h]);
   }
   return hashOf(parts);
 }

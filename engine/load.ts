@@ -10,7 +10,7 @@ import { parsePipelineText } from './parse.js';
 import { resolveExtends } from './extends.js';
 import type { Pipeline } from './pipeline.js';
 import { planPipeline, type Plan } from './plan.js';
-import { loadStepModule, pluginSourceHash, resolvePlugin } from './plugins.js';
+import { loadStepModule, pluginSourceFiles, pluginSourceHash, resolvePlugin } from './plugins.js';
 import { StepRegistry } from './registry.js';
 import { pluginSpecifiers } from './parse.js';
 import { validatePipeline } from './validate.js';
@@ -24,7 +24,7 @@ export interface Loaded {
   readonly diagnostics: Diagnostic[];
   /** displayFile → text, for printing diagnostics. */
   readonly sources: Map<string, string>;
-  /** Absolute paths of plugin modules (watched by `agglo watch`). */
+  /** Absolute paths of plugin modules and the local modules they import (watched by `agglo watch`). */
   readonly pluginFiles: string[];
   /** Absolute paths of the pipelines this one `extends` (watched too). */
   readonly baseFiles?: string[];
@@ -68,6 +68,7 @@ export async function loadPipeline(file: string, root: string): Promise<Loaded> 
   const parsed = ext.parsed;
   if (!parsed) return { registry, sources, diagnostics, pluginFiles: [], baseFiles };
   const pluginFiles: string[] = [];
+  const pluginEntries: string[] = [];
   for (const { specifier, range } of pluginSpecifiers(parsed)) {
     const resolved = resolvePlugin(specifier, root);
     if (!resolved) {
@@ -83,12 +84,15 @@ export async function loadPipeline(file: string, root: string): Promise<Loaded> 
         if (bad) throw new Error(bad);
         registry.add(d, resolved, hash);
       }
-      pluginFiles.push(resolved);
+      pluginEntries.push(resolved);
+      pluginFiles.push(...pluginSourceFiles(resolved));
     } catch (e) {
       diagnostics.push({ ...range, severity: 'error', code: 'bad-plugin', message: `plugin \`${specifier}\` could not be loaded: ${(e as Error).message}` });
     }
   }
-  const v = validatePipeline(parsed, registry, pluginFiles, { root, fileExists: (p) => fs.existsSync(p), readText: (p) => fs.readFileSync(p, 'utf8') });
+  // A folder is not a file: validation reports it instead of a read crashing on it.
+  const isFile = (p: string) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() === true;
+  const v = validatePipeline(parsed, registry, pluginEntries, { root, fileExists: isFile, readText: (p) => fs.readFileSync(p, 'utf8') });
   diagnostics.push(...v.diagnostics);
   const ok = v.pipeline && !diagnostics.some((d) => d.severity === 'error');
   return { registry, sources, diagnostics, pluginFiles, baseFiles, pipeline: v.pipeline, plan: ok ? planPipeline(v.pipeline!, registry) : undefined };

@@ -141,3 +141,8 @@ export function checkStepSchema(step: StepDefinition): string | undefined {
   if (ok) return undefined;
   return `the params schema of step \`${step.name}\` is not a valid JSON Schema: ${ajv.errorsText(ajv.errors)}`;
 }
+
+/** Params with the schema's defaults filled in (errors ignored: for finding default file paths). */
+export function withDefaults(step: StepDefinition, params: Record<string, unknown>): Record<string, unknown> {
+  return checkParams(step, params).params;
+}

@@ -48,7 +48,29 @@ export async function loadStepModule(resolved: string): Promise<StepDefinition[]
   return stepsFromModule(mod);
 }
 
-/** sha256 of the plugin's source text, so that editing it reruns its stages. */
+/**
+ * The plugin's own source files: the entry module and, transitively, the modules it imports
+ * by a relative path (`import … from './helpers.mjs'`, `import('./x.js')`). Found by reading
+ * the import statements, so an import built at run time is not seen; packages in
+ * node_modules are not followed (their version is what changes them).
+ */
+export function pluginSourceFiles(resolved: string): string[] {
+  const seen = new Set<string>();
+  const stack = [resolved];
+  const spec = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
+  while (stack.length > 0 && seen.size < 500) {
+    const file = stack.pop()!;
+    if (seen.has(file) || !fs.existsSync(file)) continue;
+    seen.add(file);
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(spec)) stack.push(path.resolve(path.dirname(file), m[1]!));
+  }
+  return [...seen].sort();
+}
+
+/** sha256 over the plugin's source files (pluginSourceFiles), so editing any of them reruns its stages. */
 export function pluginSourceHash(resolved: string): string {
-  return sha256(fs.readFileSync(resolved));
+  const files = pluginSourceFiles(resolved);
+  if (files.length === 1) return sha256(fs.readFileSync(resolved));
+  return sha256(files.map((f) => `${path.relative(path.dirname(resolved), f)}\0${sha256(fs.readFileSync(f))}`).join('\n'));
 }

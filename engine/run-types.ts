@@ -71,6 +71,8 @@ export interface Task {
   /** How to obtain each input value, for running or repairing this task. */
   loaders?: Record<string, () => Promise<Value>>;
   error?: { reason: string; message: string; stack?: string };
+  /** Files the task reads (file inputs, file-path params) with their hash when it was decided. */
+  fileChecks?: { path: string; abs: string; hash: string }[];
   notes?: string[];
 }
 

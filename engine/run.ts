@@ -21,7 +21,7 @@ import { stageReport } from './stage-report.js';
 import { loadState, stateName, type ItemState, type PipelineState } from './state.js';
 import { writeFileAtomic } from './store.js';
 import { expandStageItems } from './expand.js';
-import type { StepDefinition } from './step.js';
+import { StepError, type StepDefinition } from './step.js';
 import type { ItemKey, Value } from './value.js';
 
 export type { EngineContext, RunEvent, RunOptions, RunReport, StageReport, StageStatus, TaskStatus } from './run-types.js';
@@ -192,10 +192,13 @@ class Runner {
     }
     task.params = checked.params;
     const files: Record<string, string> = {};
+    const checks: { path: string; abs: string; hash: string }[] = [];
     for (const f of filePathParams(def.params, checked.params)) {
-      const h = this.hasher.hash(path.resolve(this.ctx.root, f.value));
+      const abs = path.resolve(this.ctx.root, f.value);
+      const h = this.hasher.hash(abs);
       if (!h) return this.failTask(task, 'missing-file', `file \`${f.value}\` (param ${f.path.join('.')}) does not exist`);
       files[f.value] = h;
+      checks.push({ path: f.value, abs, hash: h });
     }
     const inputs: Record<string, string> = {};
     const labels: Record<string, string> = {};
@@ -207,6 +210,7 @@ class Runner {
         const h = this.hasher.hash(abs);
         if (!h) return this.failTask(task, 'missing-file', `input \`${name}\`: file \`${ref.path}\` does not exist`);
         inputs[name] = h;
+        checks.push({ path: ref.path, abs, hash: h });
         labels[name] = `file \`${ref.path}\``;
         loaders[name] = async () => ({ kind: 'file', path: abs, hash: h });
         continue;
@@ -236,6 +240,7 @@ class Runner {
       }
     }
     task.loaders = loaders;
+    task.fileChecks = checks;
     const cur: CurrentParts = { step: def.name, stepVersion: def.version, stepSource: planned.step.sourceHash, params: spec.params, inputs, files, inputLabels: labels };
     if (unknownUpstream !== undefined) {
       task.reason = `upstream \`${unknownUpstream}\` will rerun`;
@@ -269,7 +274,9 @@ class Runner {
     return hit;
   }
 
+  /** Marks a task failed; without --keep-going (and outside a dry run) nothing new starts. */
   private failTask(task: Task, reason: string, message: string): undefined {
+    if (!this.opts.dryRun) this.fail();
     task.status = 'failed';
     task.reason = reason;
     task.outputs = undefined;
@@ -311,20 +318,38 @@ class Runner {
       this.emit({ type: 'task-done', id: planned.spec.id, status: 'failed' });
       return;
     }
+    // A file edited while the step read it: its result belongs to neither version.
+    const changed = (task.fileChecks ?? []).find((c) => this.hasher.hash(c.abs) !== c.hash);
+    if (changed) {
+      this.failTask(task, 'input-changed', `file \`${changed.path}\` changed while the step ran; its result was not stored: run again`);
+      this.emit({ type: 'task-done', id: planned.spec.id, status: 'failed' });
+      return;
+    }
     const store = this.ctx.store;
     const outputs: Record<string, string> = {};
-    for (const [name, value] of Object.entries(out.outputs)) {
-      const h = store.putObject(encodeValue(value));
-      outputs[name] = h;
-      this.memory.set(h, value);
-    }
     const files: Record<string, string> = {};
-    for (const f of out.files) {
-      const h = store.putObject(f.content);
-      files[f.path] = h;
-      const abs = path.resolve(this.ctx.root, f.path);
-      writeFileAtomic(abs, f.content);
-      this.hasher.remember(abs, h);
+    try {
+      for (const [name, value] of Object.entries(out.outputs)) {
+        const text = encodeValue(value);
+        if (text === undefined) throw new Error(`output \`${name}\` is undefined`);
+        const h = store.putObject(text);
+        outputs[name] = h;
+        // Consumers get the value as it reads back from the cache (plain JSON data), frozen:
+        // the same on a cold and a warm run, and no consumer can change what another sees.
+        this.memory.set(h, deepFreeze(decodeValue(text)) as Value);
+      }
+      for (const f of out.files) {
+        if (typeof f.content !== 'string' && !(f.content instanceof Uint8Array)) throw new Error(`file \`${f.path}\` content must be a string or bytes`);
+        const h = store.putObject(f.content);
+        files[f.path] = h;
+        const abs = path.resolve(this.ctx.root, f.path);
+        writeFileAtomic(abs, f.content);
+        this.hasher.remember(abs, h);
+      }
+    } catch (e) {
+      this.failTask(task, 'unstorable-output', `step \`${planned.step.def.name}\` returned a result that cannot be stored: ${(e as Error).message} (results must be plain data: tables, numbers, strings, booleans, null, arrays and objects)`);
+      this.emit({ type: 'task-done', id: planned.spec.id, status: 'failed' });
+      return;
     }
     store.putRecord({ fingerprint: task.fp!, stage: planned.spec.id, item: task.item, step: planned.step.def.name, stepVersion: planned.step.def.version, outputs, files, notes: out.notes, ms: out.ms, createdAt: new Date().toISOString() });
     task.notes = out.notes;
@@ -343,9 +368,13 @@ class Runner {
     if (mem !== undefined) return mem;
     const bytes = this.ctx.store.getObject(h);
     if (bytes) {
-      const v = decodeValue(Buffer.from(bytes).toString('utf8')) as Value;
+      const v = deepFreeze(decodeValue(Buffer.from(bytes).toString('utf8'))) as Value;
       this.memory.set(h, v);
       return v;
+    }
+    if (this.opts.dryRun) {
+      // status never runs a step: it reports what run would have to do.
+      throw new StepError('cache-damaged', `the cached result of \`${run.id}\`${task.id ? ` (${task.id})` : ''} is missing or damaged; \`agglo run\` recomputes it`);
     }
     this.warn(`result of stage \`${run.id}\`${task.id ? ` (${task.id})` : ''} is missing or damaged in the cache; recomputing it`);
     await this.execute(run, task);
@@ -387,8 +416,21 @@ class Runner {
       if (t.status === 'ran' || t.status === 'cached') items[t.id] = t.state!;
       else if (prevStage?.items[t.id] && t.status !== 'failed') items[t.id] = prevStage.items[t.id]!;
     }
-    this.next.stages[run.id] = { step: def.name, stepVersion: def.version, stepSource: run.planned.step.sourceHash, params: run.planned.spec.params, items, ...(run.key ? { key: run.key } : {}) };
+    // The stage key may only be kept when every task now holds a result of this key: a task
+    // skipped or failed keeps an older result, which the next run must not take as current.
+    const complete = run.tasks.every((t) => t.status === 'ran' || t.status === 'cached');
+    this.next.stages[run.id] = { step: def.name, stepVersion: def.version, stepSource: run.planned.step.sourceHash, params: run.planned.spec.params, items, ...(run.key && complete ? { key: run.key } : {}) };
   }
+}
+
+/** Freezes plain data in place, arrays and objects included (primitives are left alone). */
+function deepFreeze(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
+  Object.freeze(v);
+  if (Array.isArray(v)) {
+    for (const x of v) if (typeof x === 'object' && x !== null) deepFreeze(x);
+  } else for (const x of Object.values(v)) deepFreeze(x);
+  return v;
 }
 
 function isHeavy(def: StepDefinition, params: Record<string, unknown>, inputs: Record<string, Value>): boolean {

@@ -6,8 +6,7 @@
  */
 import { canonicalJson, hashOf, sha256 } from './canonical.js';
 import { CACHE_FORMAT } from './fingerprint.js';
-import { itemId } from './items.js';
-import { filePathParams } from './params-schema.js';
+import { filePathParams, withDefaults } from './params-schema.js';
 import type { StageRun } from './run-types.js';
 import type { ItemState } from './state.js';
 import type { Store } from './store.js';
@@ -31,7 +30,7 @@ export function stageKey(run: StageRun, env: StageKeyEnv): string | undefined {
   const def = planned.step.def;
   if (def.observesPipeline) return undefined;
   const files: Record<string, string> = {};
-  for (const f of filePathParams(def.params, planned.spec.params)) {
+  for (const f of filePathParams(def.params, withDefaults(def, planned.spec.params))) {
     if (f.value.includes('${')) return undefined;
     const h = env.hashFile(f.value);
     if (!h) return undefined;
@@ -46,7 +45,8 @@ export function stageKey(run: StageRun, env: StageKeyEnv): string | undefined {
   return hashOf({
     cacheFormat: CACHE_FORMAT, step: def.name, stepVersion: def.version, stepSource: planned.step.sourceHash,
     params: canonicalJson(planned.spec.params, true), schema: canonicalJson(def.params, true),
-    dims: planned.dims, items: sha256(run.items.map((it) => itemId(it, planned.dims)).join('\n')), inputs, files,
+    // JSON keeps the items' types: item 1 and item "1" fill `${item.x}` params differently.
+      dims: planned.dims, items: sha256(JSON.stringify(run.items)), inputs, files,
   });
 }
 
@@ -58,7 +58,7 @@ export function stageDigest(up: StageRun, output: string | undefined): string | 
   for (const t of up.tasks) {
     const h = t.outputs?.[out];
     if (h === undefined) { known = false; break; }
-    parts.push(`${t.id}\t${h}`);
+    parts.push(`${JSON.stringify(t.item ?? null)}\t${h}`);
   }
   return known ? sha256(parts.join('\n')) : undefined;
 }

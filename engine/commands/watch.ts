@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
-import { filePathParams } from '../params-schema.js';
+import { filePathParams, withDefaults } from '../params-schema.js';
 import type { Plan } from '../plan.js';
 import { runCommand, type RunFlags } from './run.js';
 import { loadOrReport, openProject, type Io } from './common.js';
@@ -16,7 +16,7 @@ export function watchedFiles(plan: Plan | undefined, pipelineFile: string, plugi
   for (const s of plan?.stages.values() ?? []) {
     for (const ref of Object.values(s.spec.inputs)) if (ref.kind === 'file') files.add(path.resolve(root, ref.path));
     for (const src of Object.values(s.spec.foreach ?? {})) if (src.kind === 'file') files.add(path.resolve(root, src.path));
-    for (const f of filePathParams(s.step.def.params, s.spec.params)) if (!f.value.includes('${')) files.add(path.resolve(root, f.value));
+    for (const f of filePathParams(s.step.def.params, withDefaults(s.step.def, s.spec.params))) if (!f.value.includes('${')) files.add(path.resolve(root, f.value));
   }
   return [...files];
 }

@@ -70,10 +70,10 @@ describe('selectionHash', () => {
     expect(selectionHash(producer([]), { mode: 'single', tasks: [0] }, 'out')).toBe('out-h0');
   });
 
-  it('gather: sha256 of the canonical JSON of [itemId, hash] pairs, in task order', () => {
+  it('gather: sha256 of the canonical JSON of [item, hash] pairs (item types kept), in task order', () => {
     const sel: Selection = { mode: 'gather', tasks: [1, 3] };
     // Canonical JSON written by hand for the two selected items.
-    const text = '[["province=A,year=2012","t-h1"],["province=B,year=2012","t-h3"]]';
+    const text = '[[{"province":"A","year":2012},"t-h1"],[{"province":"B","year":2012},"t-h3"]]';
     expect(selectionHash(byPY, sel, 't')).toBe(createHash('sha256').update(text).digest('hex'));
   });
 
