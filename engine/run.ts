@@ -43,6 +43,8 @@ class Runner {
   /** Whether the pipeline state changed (a no-op run does not rewrite it). */
   private dirty = false;
   private readonly digests = new Map<string, string | undefined>();
+  /** results/ path → the task that wrote or restored it in this run. */
+  private readonly writers = new Map<string, string>();
 
   constructor(private readonly ctx: EngineContext, private readonly opts: RunOptions) {
     this.hasher = new FileHasher(ctx.root, ctx.store);
@@ -152,7 +154,7 @@ class Runner {
     const toRun = run.tasks.filter((t) => t.status === undefined);
     if (!this.opts.dryRun) {
       await Promise.all(toRun.map((t) => this.limit(() => this.execute(run, t))));
-      for (const t of run.tasks) if (t.status === 'cached') this.restoreFiles(t);
+      for (const t of run.tasks) if (t.status === 'cached') this.restoreFiles(run, t);
     } else {
       for (const t of toRun) t.status = 'would-run';
     }
@@ -251,6 +253,21 @@ class Runner {
     return cur;
   }
 
+  /**
+   * Records that a task writes `rel`; warns (once per file) when another task of this run
+   * already did: with two writers the file holds whichever came last. False on a conflict.
+   */
+  private claim(rel: string, stage: string, item: string): boolean {
+    const who = `\`${stage}\`${item ? ` (${item})` : ''}`;
+    const prev = this.writers.get(rel);
+    if (prev === undefined || prev === who) {
+      this.writers.set(rel, who);
+      return true;
+    }
+    this.warn(`${rel} is written by both ${prev} and ${who}: give each its own path`);
+    return false;
+  }
+
   /** stageDigest of an upstream output, computed once per run. */
   private digest(stage: string, output: string | undefined): string | undefined {
     const key = `${stage}\0${output ?? ''}`;
@@ -340,6 +357,7 @@ class Runner {
       }
       for (const f of out.files) {
         if (typeof f.content !== 'string' && !(f.content instanceof Uint8Array)) throw new Error(`file \`${f.path}\` content must be a string or bytes`);
+        this.claim(f.path, planned.spec.id, task.id);
         const h = store.putObject(f.content);
         files[f.path] = h;
         const abs = path.resolve(this.ctx.root, f.path);
@@ -395,8 +413,9 @@ class Runner {
   }
 
   /** On a cache hit, puts back results/ files that were deleted or edited (DVC checkout). */
-  private restoreFiles(task: Task): void {
+  private restoreFiles(run: StageRun, task: Task): void {
     for (const [rel, h] of Object.entries(task.state?.written ?? {})) {
+      if (!this.claim(rel, run.id, task.id)) continue;
       const abs = path.resolve(this.ctx.root, rel);
       if (this.hasher.hash(abs) === h) continue;
       const bytes = this.ctx.store.getObject(h);

@@ -101,4 +101,10 @@ describe('cache safety', () => {
     expect(r.stages.s!.reason).toBe('plugin source changed');
     expect(JSON.parse(agglo(dir, 'show', 's', '--json').stdout)).toEqual({ f: 100 });
   });
+
+  it('two stages writing the same results file are reported', () => {
+    const dir = project('stages:\n  a: { step: read-csv, params: { path: data/a.csv } }\n  w1: { step: write-csv, inputs: { data: a }, params: { path: results/out.csv } }\n  w2: { step: write-csv, inputs: { data: a }, params: { path: results/out.csv } }\n', { 'data/a.csv': 'k\n1\n' });
+    const r = runJson(dir, 'run', '--jobs', '1');
+    expect(r.stderr).toMatch(/results\/out.csv is written by both `w1` and `w2`/);
+  });
 });
