@@ -8,7 +8,8 @@ import type { FSWatcher } from 'chokidar';
 import { filePathParams, withDefaults } from '../params-schema.js';
 import type { Plan } from '../plan.js';
 import { runCommand, type RunFlags } from './run.js';
-import { loadOrReport, openProject, type Io } from './common.js';
+import { loadOrReport, openProject, type Io, type Project } from './common.js';
+import { loadState, stateName } from '../state.js';
 
 /** Every file a change of which can change a result. */
 export function watchedFiles(plan: Plan | undefined, pipelineFile: string, pluginFiles: string[], root: string): string[] {
@@ -19,6 +20,14 @@ export function watchedFiles(plan: Plan | undefined, pipelineFile: string, plugi
     for (const f of filePathParams(s.step.def.params, withDefaults(s.step.def, s.spec.params))) if (!f.value.includes('${')) files.add(path.resolve(root, f.value));
   }
   return [...files];
+}
+
+/** The files the last run's items read through file-path params (from the pipeline state). */
+function itemFiles(project: Project, plan: Plan): string[] {
+  const state = loadState(project.store, stateName(project.root, plan.pipeline.file));
+  const out = new Set<string>();
+  for (const st of Object.values(state.stages)) for (const item of Object.values(st.items)) for (const f of Object.keys(item.files ?? {})) out.add(path.resolve(project.root, f));
+  return [...out];
 }
 
 export async function watchCommand(flags: RunFlags & { debounceMs?: number }, io: Io, signal?: AbortSignal): Promise<number> {
@@ -44,6 +53,9 @@ export async function watchCommand(flags: RunFlags & { debounceMs?: number }, io
       return;
     }
     await runCommand(flags, io);
+    // Files named per item (`path: "data/${item.year}.csv"`) are known once the items are:
+    // the run's state lists every file each item read.
+    watcher.add(itemFiles(project, plan));
     io.out('watching for changes… (Ctrl-C to stop)\n');
   };
   running = cycle('starting');

@@ -239,4 +239,32 @@ describe('agglo watch', () => {
       p.kill('SIGTERM');
     }
   });
+
+  it('watches the files that items name through ${item} params', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = makeProject({
+      'pipelines/paper.yaml': 'stages:\n  y:\n    step: read-csv\n    foreach: { year: [2011, 2012] }\n    params: { path: "data/y${item.year}.csv" }\n',
+      'data/y2011.csv': 'x\n1\n',
+      'data/y2012.csv': 'x\n2\n',
+    });
+    const p = spawn(process.execPath, [path.join(repo, 'bin/agglo.js'), 'watch'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    const waitFor = async (re: RegExp, from: number) => {
+      for (let i = 0; i < 300; i++) {
+        if (re.test(out.slice(from))) return out.length;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`timed out waiting for ${re}; output so far:\n${out}`);
+    };
+    try {
+      const at = await waitFor(/watching for changes/, 0);
+      writeFile(dir, 'data/y2012.csv', 'x\n3\n');
+      await waitFor(/data\/y2012.csv changed[\s\S]*2 items: 1 ran, 1 cached/, at);
+    } finally {
+      p.kill('SIGTERM');
+    }
+  });
 });
+
