@@ -438,7 +438,12 @@ class Runner {
     // The stage key may only be kept when every task now holds a result of this key: a task
     // skipped or failed keeps an older result, which the next run must not take as current.
     const complete = run.tasks.every((t) => t.status === 'ran' || t.status === 'cached');
-    this.next.stages[run.id] = { step: def.name, stepVersion: def.version, stepSource: run.planned.step.sourceHash, params: run.planned.spec.params, items, ...(run.key && complete ? { key: run.key } : {}) };
+    // After a failure the stage-level description stays that of the last complete run, so
+    // the next run can still say which param (or version) changed for the items left over.
+    const described = complete || !prevStage
+      ? { step: def.name, stepVersion: def.version, stepSource: run.planned.step.sourceHash, params: run.planned.spec.params }
+      : { step: prevStage.step, stepVersion: prevStage.stepVersion, stepSource: prevStage.stepSource, params: prevStage.params };
+    this.next.stages[run.id] = { ...described, items, ...(run.key && complete ? { key: run.key } : {}) };
   }
 }
 

@@ -42,6 +42,7 @@ describe('cache safety', () => {
     fs.rmSync(path.join(dir, 'fail-2'));
     const r = runJson(dir, 'run');
     expect(r.stages.s!.items).toEqual({ total: 4, ran: 3, cached: 1, failed: 0 });
+    expect(r.stages.s!.reason).toBe('param `label` changed (3 items)'); // not "never run"
     const rows = JSON.parse(agglo(dir, 'show', 's', '--json').stdout) as { tag: string }[];
     expect(rows.map((x) => x.tag).sort()).toEqual(['new-1', 'new-2', 'new-3', 'new-4']);
   });
