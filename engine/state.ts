@@ -5,6 +5,7 @@
  * previous fingerprint). Losing it loses explanations, never results.
  */
 import path from 'node:path';
+import { sha256 } from './canonical.js';
 import type { Store } from './store.js';
 
 export interface ItemState {
@@ -39,9 +40,13 @@ export interface PipelineState {
   readonly stages: Record<string, StageState>;
 }
 
-/** State name for a pipeline file: its path relative to the project root, made file-safe. */
+/**
+ * State name for a pipeline file: its path relative to the project root, made file-safe,
+ * plus a short hash of the exact path (so `a b.yaml` and `a_b.yaml` do not share a state).
+ */
 export function stateName(root: string, pipelineFile: string): string {
-  return `pipeline-${path.relative(root, pipelineFile).replace(/[^A-Za-z0-9._-]+/g, '_')}`;
+  const rel = path.relative(root, pipelineFile);
+  return `pipeline-${rel.replace(/[^A-Za-z0-9._-]+/g, '_')}-${sha256(rel).slice(0, 8)}`;
 }
 
 export function loadState(store: Store, name: string, file = ''): PipelineState {

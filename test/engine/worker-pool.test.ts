@@ -194,7 +194,8 @@ describe('runPipeline with workers (compiled)', () => {
       expect(fan.items).toEqual({ total: 4, ran: 3, cached: 0, failed: 1 });
       expect(fan.errors).toHaveLength(1);
       expect(fan.errors[0]).toMatchObject({ item: 'k=2', reason: 'internal-error', message: 'worker crashed: item 2 boom' });
-      const state = store.readState('pipeline-pipeline.yaml');
+      const { stateName } = await import('../../engine/state.js');
+      const state = store.readState(stateName(proj, path.join(proj, 'pipeline.yaml')));
       const h = state.stages.fan.items['k=3'].outputs.out;
       expect(JSON.parse(Buffer.from(store.getObject(h)).toString())).toEqual({ k: 3, isMainThread: false });
     } finally {
