@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { readCsvFile } from './csv.js';
-import { distinct, expandItems } from './items.js';
+import { canonicalScalar, distinct, expandItems } from './items.js';
 import type { PlannedStage } from './plan.js';
 import { StepError } from './step.js';
 import { column } from './table.js';
@@ -47,14 +47,4 @@ export async function expandStageItems(planned: PlannedStage, env: ExpandEnv): P
 
 function cellValues(cells: readonly unknown[]): (string | number)[] {
   return distinct(cells.filter((c): c is string | number => typeof c === 'string' || typeof c === 'number').map(canonicalScalar));
-}
-
-/**
- * Text from a CSV column stays text unless it is a number written canonically: "2011" is
- * the year 2011 (so `${item.year}` fills an integer param), "01" stays the code "01".
- */
-function canonicalScalar(v: string | number): string | number {
-  if (typeof v === 'number') return v;
-  const n = Number(v);
-  return v.trim() !== '' && Number.isFinite(n) && String(n) === v ? n : v;
 }

@@ -59,3 +59,13 @@ export function indexByShared(items: readonly ItemKey[], shared: readonly string
   });
   return index;
 }
+
+/**
+ * Text from a CSV column stays text unless it is a number written canonically: "2011" is
+ * the year 2011 (so `${item.year}` fills an integer param), "01" stays the code "01".
+ */
+export function canonicalScalar(v: string | number): string | number {
+  if (typeof v === 'number') return v;
+  const n = Number(v);
+  return v.trim() !== '' && Number.isFinite(n) && String(n) === v ? n : v;
+}

@@ -143,7 +143,7 @@ class Runner {
     for (const [name, ref] of Object.entries(planned.spec.inputs)) {
       if (ref.kind === 'stage') run.selectors.set(name, new InputSelector(this.runs.get(ref.stage)!, planned.dims));
     }
-    run.key = stageKey(run, { hashFile: (rel) => this.hasher.hash(path.resolve(this.ctx.root, rel)), digest: (st, out) => this.digest(st, out) });
+    run.key = stageKey(run, { hashFile: (rel) => this.hashFile(rel), digest: (st, out) => this.digest(st, out) });
     if (!reuseUnchangedStage(run, this.ctx.store)) {
       this.dirty = true;
       for (const task of run.tasks) this.decide(run, task);
@@ -233,7 +233,7 @@ class Runner {
       };
     }
     if (def.observesPipeline) {
-      const info = buildPipelineInfo(this.ctx.plan, this.runs, run.id, this.ctx.root, (rel) => this.hasher.hash(path.resolve(this.ctx.root, rel)));
+      const info = buildPipelineInfo(this.ctx.plan, this.runs, run.id, this.ctx.root, (rel) => this.hashFile(rel));
       if (!info) unknownUpstream ??= run.planned.observed.find((d) => this.runs.get(d)?.report?.status === 'would-run') ?? 'a stage';
       else {
         inputs.pipeline = pipelineInfoHash(info);
@@ -266,6 +266,11 @@ class Runner {
     }
     this.warn(`${rel} is written by both ${prev} and ${who}: give each its own path`);
     return false;
+  }
+
+  /** Content hash of a project file given relative to the root (undefined when missing). */
+  private hashFile(rel: string): string | undefined {
+    return this.hasher.hash(path.resolve(this.ctx.root, rel));
   }
 
   /** stageDigest of an upstream output, computed once per run. */

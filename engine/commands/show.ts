@@ -7,6 +7,7 @@ import { runPipeline } from '../run.js';
 import { loadState, stateName } from '../state.js';
 import { tableRows } from '../table.js';
 import { isCollection, isTable, type ItemKey, type Value } from '../value.js';
+import { canonicalScalar } from '../items.js';
 import { suggest } from '../suggest.js';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, loadOrReport, makeExecutor, openProject, UsageError, type Io } from './common.js';
 
@@ -102,8 +103,7 @@ function parseItemId(id: string): Record<string, string> {
 function typedKey(k: Record<string, string>, dims: string[]): ItemKey {
   const out: ItemKey = {};
   for (const d of dims) {
-    const s = k[d] ?? '';
-    out[d] = s !== '' && Number.isFinite(Number(s)) && String(Number(s)) === s ? Number(s) : s;
+    out[d] = canonicalScalar(k[d] ?? '');
   }
   return out;
 }

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agglo, aggloAsync, edit, makeProject, repo, runJson, writeFile } from './support.js';
+import { agglo, aggloAsync, edit, makeProject, repo, runJson, watchProcess, writeFile } from './support.js';
 
 const fixture = (f: string) => fs.readFileSync(path.join(repo, 'test/fixtures/e2e', f), 'utf8');
 const study = () => makeProject({ 'pipelines/paper.yaml': fixture('study.yaml'), 'data/panel.csv': fixture('panel.csv') });
@@ -214,19 +214,8 @@ describe('agglo run', () => {
 
 describe('agglo watch', () => {
   it('reruns on a save with the reason, prints diagnostics for an invalid save and keeps watching', async () => {
-    const { spawn } = await import('node:child_process');
     const dir = study();
-    const p = spawn(process.execPath, [path.join(repo, 'bin/agglo.js'), 'watch'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
-    const waitFor = async (re: RegExp, from: number) => {
-      for (let i = 0; i < 300; i++) {
-        if (re.test(out.slice(from))) return out.length;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`timed out waiting for ${re}; output so far:\n${out}`);
-    };
+    const { waitFor, stop } = watchProcess(dir);
     try {
       let at = await waitFor(/watching for changes/, 0);
       edit(dir, 'pipelines/paper.yaml', 'rd_spend / gdp_raw', 'rd_spend / gdp_raw * 10');
@@ -236,34 +225,23 @@ describe('agglo watch', () => {
       edit(dir, 'pipelines/paper.yaml', 'step: derivee', 'step: derive');
       await waitFor(/0 ran, 5 cached/, at);
     } finally {
-      p.kill('SIGTERM');
+      stop();
     }
   });
 
   it('watches the files that items name through ${item} params', async () => {
-    const { spawn } = await import('node:child_process');
     const dir = makeProject({
       'pipelines/paper.yaml': 'stages:\n  y:\n    step: read-csv\n    foreach: { year: [2011, 2012] }\n    params: { path: "data/y${item.year}.csv" }\n',
       'data/y2011.csv': 'x\n1\n',
       'data/y2012.csv': 'x\n2\n',
     });
-    const p = spawn(process.execPath, [path.join(repo, 'bin/agglo.js'), 'watch'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
-    const waitFor = async (re: RegExp, from: number) => {
-      for (let i = 0; i < 300; i++) {
-        if (re.test(out.slice(from))) return out.length;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`timed out waiting for ${re}; output so far:\n${out}`);
-    };
+    const { waitFor, stop } = watchProcess(dir);
     try {
       const at = await waitFor(/watching for changes/, 0);
       writeFile(dir, 'data/y2012.csv', 'x\n3\n');
       await waitFor(/data\/y2012.csv changed[\s\S]*2 items: 1 ran, 1 cached/, at);
     } finally {
-      p.kill('SIGTERM');
+      stop();
     }
   });
 });

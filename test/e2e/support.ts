@@ -61,3 +61,21 @@ export function edit(dir: string, rel: string, from: string | RegExp, to: string
   if (next === text) throw new Error(`edit: ${String(from)} not found in ${rel}`);
   fs.writeFileSync(abs, next);
 }
+
+/** `agglo watch` in `dir`, with a way to wait for output after a given offset. */
+export function watchProcess(dir: string): { waitFor(re: RegExp, from: number): Promise<number>; stop(): void } {
+  const p = spawn(process.execPath, [cli, 'watch'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  p.stdout.on('data', (d) => (out += d));
+  p.stderr.on('data', (d) => (out += d));
+  return {
+    async waitFor(re, from) {
+      for (let i = 0; i < 300; i++) {
+        if (re.test(out.slice(from))) return out.length;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`timed out waiting for ${re}; output so far:\n${out}`);
+    },
+    stop: () => p.kill('SIGTERM'),
+  };
+}
