@@ -4,10 +4,12 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCsv, writeCsv, num } from './data/csv.mjs';
+import { SECTORS_2007_42 } from './data/sectors.mjs';
 import { readIoTable, longTable, concordanceSpecs, writeConcordances, applyConcordance, annualise, NATIONAL_TABLES, IO_FIELDS } from './data/io-national.mjs';
 import { buildRealPanel, REAL_COLUMNS } from './data/panel.mjs';
 import { addSynthetic, SYNTHETIC_COLUMNS } from './data/synthetic.mjs';
 import { dictionaryRows } from './data/dictionary.mjs';
+import { concordanceSpecs2012, writeConcordances2012, provincialTables } from './data/io-2012-class.mjs';
 import { moments } from './data/calibrate.mjs';
 
 const DATA = join(dirname(fileURLToPath(import.meta.url)), '..', 'data');
@@ -22,6 +24,10 @@ writeCsv(tidy('provinces.csv'), ['code', 'name_en', 'name_zh', 'region'], provin
 // 2. provincial 2007 tables: same cells, renamed columns, values kept as published strings
 const io07 = readCsv(raw('io_provincial_2007_long.csv')).rows;
 writeCsv(tidy('io_provincial_2007.csv'), ['province', 'row', 'col', 'value'], io07.map((r) => [r.prov, r.row_code, r.col_code, r.value_10k_yuan]));
+
+// 2b. provincial 2012 (2012 class) and 2017 (2017 class) tables: province codes, plain sector codes
+writeCsv(tidy('io_provincial_2012_2017.csv'), ['province', 'year', 'row', 'col', 'value'],
+  provincialTables([2012, 2017].map((y) => raw(`io_provincial_2012_2017/io_provincial_${y}_long.csv`)), provinces));
 
 // 3. panel (real, then synthetic)
 const panel = buildRealPanel({
@@ -48,6 +54,16 @@ const specs = concordanceSpecs(tables.get(2007), tables.get(2012));
 const namesByFrom = Object.fromEntries(NATIONAL_TABLES.map((t) => [t.from, tables.get(t.year)]));
 const aliases = Object.fromEntries(NATIONAL_TABLES.map((t) => [t.id, t.from]));
 writeConcordances(DATA, specs, namesByFrom, aliases);
+// ... and onto the 2012-class 42 sectors (the paper's classification), for national and provincial tables.
+{
+  const t2015 = tables.get(2015), t2017 = tables.get(2017);
+  const nameOf = (t) => (c) => t.get(c).name_en;
+  const sectors07 = new Map(SECTORS_2007_42.map(([c, en]) => [c, en]));
+  writeConcordances2012(DATA, concordanceSpecs2012(tables.get(2007), tables.get(2012)), t2015,
+    { '2007_42': (c) => sectors07.get(c), '2007_135': nameOf(tables.get(2007)), '2010_41': nameOf(tables.get(2010)),
+      '2012_139': nameOf(tables.get(2012)), '2012_42': nameOf(t2015), '2017_42': nameOf(t2017) },
+    { ...aliases, '2012_42': '2012_42', '2017_42': '2017_42' });
+}
 // The benchmark tables in their own classifications, long, for the pipeline's concordance stages.
 writeCsv(tidy('io_national_tables.csv'), ['table', 'year', 'row', 'col', 'value'],
   NATIONAL_TABLES.flatMap((t) => longTable(raw(`io_national/${t.file}`)).map(([r, c, v]) => [t.id, String(t.year), r, c, v])));

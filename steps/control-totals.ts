@@ -51,7 +51,7 @@ function nationalYear(t: Table, cols: typeof NAT, want: number, rule: 'exact' | 
 /** Step `control-totals`. */
 export const controlTotals = defineStep<ControlTotalsParams>({
   name: 'control-totals',
-  version: '1',
+  version: '2',
   description:
     'Target-year control totals for one province from its base-year IoTable, national sector totals and provincial GDP. ' +
     '(1) X~_j = X_base_j · out_nat_t,j / out_nat_base,j. (2) ρ_j = va_nat_t,j / out_nat_t,j (ρ_j = 1 for a sector whose base column of Z ' +
@@ -67,7 +67,7 @@ export const controlTotals = defineStep<ControlTotalsParams>({
     properties: {
       province: { type: 'string', description: 'Province code in the regional table, e.g. "${item.province}".' },
       year: { type: 'integer', description: 'Target year.' },
-      base_year: { type: 'integer', default: 2007, description: 'Year of the base table (for national growth).' },
+      base_year: { type: 'integer', description: 'Year of the base table (for national growth). Default: the base table\'s meta year (set by io-table meta_columns: [year] or by select-benchmark), else 2007 (the 2007 provincial workbook carries no year).' },
       tertiary_sectors: { type: 'array', items: { type: ['string', 'number'] }, default: Array.from({ length: 16 }, (_, i) => String(27 + i)), description: 'Tertiary sector codes (default: 2007-class 27–42).' },
       gdp_unit_factor: { type: 'number', exclusiveMinimum: 0, default: 1, description: 'Multiplies GDP and tertiary VA into the table units (100 million → 10,000 yuan: 10000).' },
       national_year: { enum: ['exact', 'nearest'], default: 'exact', description: 'Use the nearest year in `national` when the exact one is missing.' },
@@ -94,9 +94,11 @@ export const controlTotals = defineStep<ControlTotalsParams>({
     const S = base.sectors;
     const n = S.length;
     const rule = p.national_year ?? 'exact';
-    const nb = nationalYear(nat, nc, p.base_year ?? 2007, rule, S, 'base');
+    const metaYear = Number(base.meta?.year);
+    const baseYear = p.base_year ?? (Number.isInteger(metaYear) ? metaYear : 2007);
+    const nb = nationalYear(nat, nc, baseYear, rule, S, 'base');
     const nt = nationalYear(nat, nc, p.year, rule, S, 'target');
-    if (nb.year !== (p.base_year ?? 2007) || nt.year !== p.year) ctx.note(`national totals: base year ${nb.year}, target year ${nt.year} (nearest available)`);
+    if (nb.year !== baseYear || nt.year !== p.year) ctx.note(`national totals: base year ${nb.year}, target year ${nt.year} (nearest available)`);
 
     const provs = column(reg, rc.province, 'input `regional`').map((c) => String(c ?? ''));
     const ry = numericColumn(reg, rc.year, 'input `regional`');

@@ -34,6 +34,7 @@ import { ras } from './ras.js';
 import { readCsv } from './read-csv.js';
 import { regressionTable } from './regression-table.js';
 import { select } from './select.js';
+import { selectBenchmark } from './select-benchmark.js';
 import { writeCsv } from './write-csv.js';
 
 export const builtinSteps: StepDefinition[] = [
@@ -64,6 +65,7 @@ export const builtinSteps: StepDefinition[] = [
   readCsv,
   regressionTable,
   select,
+  selectBenchmark,
   writeCsv,
   paperComparison,
   writeJson,
