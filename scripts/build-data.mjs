@@ -23,7 +23,7 @@ writeCsv(tidy('provinces.csv'), ['code', 'name_en', 'name_zh', 'region'], provin
 
 // 2. provincial 2007 tables: same cells, renamed columns, values kept as published strings
 const io07 = readCsv(raw('io_provincial_2007_long.csv')).rows;
-writeCsv(tidy('io_provincial_2007.csv'), ['province', 'row', 'col', 'value'], io07.map((r) => [r.prov, r.row_code, r.col_code, r.value_10k_yuan]));
+writeCsv(tidy('io_provincial_2007.csv'), ['province', 'year', 'row', 'col', 'value'], io07.map((r) => [r.prov, '2007', r.row_code, r.col_code, r.value_10k_yuan]));
 
 // 2b. provincial 2012 (2012 class) and 2017 (2017 class) tables: province codes, plain sector codes
 writeCsv(tidy('io_provincial_2012_2017.csv'), ['province', 'year', 'row', 'col', 'value'],
@@ -54,6 +54,9 @@ const specs = concordanceSpecs(tables.get(2007), tables.get(2012));
 const namesByFrom = Object.fromEntries(NATIONAL_TABLES.map((t) => [t.from, tables.get(t.year)]));
 const aliases = Object.fromEntries(NATIONAL_TABLES.map((t) => [t.id, t.from]));
 writeConcordances(DATA, specs, namesByFrom, aliases);
+// The provincial 2007 tables are already in the 2007 class (pipelines/examples/base-2007.yaml maps them by identity).
+writeCsv(join(DATA, 'concordance', '2007_42_to_2007_42.csv'), ['from_code', 'to_code', 'weight', 'from_name', 'to_name'],
+  SECTORS_2007_42.map(([c, en]) => [String(c), String(c), 1, en, en]));
 // ... and onto the 2012-class 42 sectors (the paper's classification), for national and provincial tables.
 {
   const t2015 = tables.get(2015), t2017 = tables.get(2017);

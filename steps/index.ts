@@ -9,6 +9,7 @@ import { writeJson } from './write-json.js';
 import { paperComparison } from './paper-comparison.js';
 import { annualise } from './annualise.js';
 import { bindRowsStep } from './bind-rows.js';
+import { cellFlags } from './cell-flags.js';
 import { concordance } from './concordance.js';
 import { controlTotals } from './control-totals.js';
 import { derive } from './derive.js';
@@ -40,6 +41,7 @@ import { writeCsv } from './write-csv.js';
 export const builtinSteps: StepDefinition[] = [
   annualise,
   bindRowsStep,
+  cellFlags,
   concordance,
   controlTotals,
   derive,

@@ -7,7 +7,7 @@
  */
 import { defineStep, StepError } from '../engine/step.js';
 import { column, numericColumn, tableFromRows } from '../engine/table.js';
-import type { Json, Table } from '../engine/value.js';
+import { isTable, type Json, type Table, type Value } from '../engine/value.js';
 import { spearman } from './kernels/rank.js';
 import { markdownTable } from './lib/markdown.js';
 import { tableInput } from './lib/table-input.js';
@@ -33,7 +33,7 @@ const f3 = (x: number | null | undefined) => (typeof x === 'number' && Number.is
 
 export const paperComparison = defineStep<PaperComparisonParams>({
   name: 'paper-comparison',
-  version: '1.1',
+  version: '1.2',
   description: "Compares our ranking and fixed-effects model with the paper's published Tables 2 and 5: Spearman's rank correlation of the provinces' average agglomeration, and agreement of coefficient signs and significance.",
   params: {
     type: 'object',
@@ -52,9 +52,14 @@ export const paperComparison = defineStep<PaperComparisonParams>({
     paper_ranking: { description: "The paper's Table 2: rank, region, average_agglomeration." },
     model: { description: 'Our fixed-effects model (output `model` of panel-regression).' },
     paper_model: { description: "The paper's Table 5: term, coefficient, t_stat, stars." },
+    table4: { description: 'Our Table 4 (output of describe: variable, mean, sd, …): the mean and SD of the first variable (idt) are compared with the paper\'s.', optional: true },
+    paper_table4: { description: "The paper's Table 4: symbol, mean, sd.", optional: true },
+    tests: { description: 'Our model tests (the `tests` output of panel-tests): F and Hausman, compared with the paper\'s.', optional: true },
+    paper_stats: { description: "The paper's model statistics: statistic, value (rows F_test_individual_effects, Hausman).", optional: true },
+    estimates: { description: 'The `summary` output of cell-flags: how many cells of each variable are estimated, said at the top of the report.', optional: true },
   },
   outputs: {
-    summary: 'JSON: spearman, n, top provinces (ours, paper), sign and significance agreement, synthetic inputs.',
+    summary: 'JSON: spearman, n, top provinces (ours, paper), sign and significance agreement, idt mean and SD, F and Hausman (ours and the paper\'s, when given), estimated cells per variable, synthetic inputs.',
     ranking: 'Table: province, name, our mean and rank, the paper\'s mean and rank, rank difference.',
     coefficients: 'Table: term, our estimate/t, the paper\'s coefficient/t, same sign, same significance.',
   },
@@ -122,18 +127,20 @@ export const paperComparison = defineStep<PaperComparisonParams>({
     const paperTop = [...paperByName.entries()].sort((a, b) => a[1].rank - b[1].rank).map(([n]) => n);
     const byRank = oCode.map((c, i) => ({ name: codeToName.get(String(c)) ?? String(c), rank: oRank[i]! })).sort((a, b) => a.rank - b.rank);
     const oursTop = byRank.map((r) => r.name);
+    const extra = extraComparisons(ctx.inputs);
     const summary: Json = {
       spearman: rho, n: xs.length,
       top_ours: top(oursTop), top_paper: top(paperTop),
       coefficients_compared: compared, same_sign: sameSign, same_significance: sameSig,
+      ...extra.summary,
       synthetic: p.synthetic,
     };
-    if (p.path) ctx.writeFile(p.path, report(p, rho, xs.length, ranking, coefficients, sameSign, sameSig, compared));
+    if (p.path) ctx.writeFile(p.path, report(p, rho, xs.length, ranking, coefficients, sameSign, sameSig, compared, extra));
     return { summary, ranking, coefficients };
   },
 });
 
-function report(p: PaperComparisonParams, rho: number, n: number, ranking: Table, coefs: Table, sameSign: number, sameSig: number, compared: number): string {
+function report(p: PaperComparisonParams, rho: number, n: number, ranking: Table, coefs: Table, sameSign: number, sameSig: number, compared: number, extra: Extra): string {
   const get = (t: Table, name: string, i: number) => t.columns.find((c) => c.name === name)?.values[i] ?? null;
   const rankRows = ranking.columns[0]!.values.map((_, i) => [String(get(ranking, 'name', i) ?? get(ranking, 'province', i)), f3(get(ranking, 'mean', i) as number), String(get(ranking, 'rank', i)), f3(get(ranking, 'paper_mean', i) as number | null), String(get(ranking, 'paper_rank', i) ?? 'NA'), String(get(ranking, 'rank_diff', i) ?? 'NA')]);
   const yes = (b: unknown) => (b ? 'yes' : 'no');
@@ -142,6 +149,7 @@ function report(p: PaperComparisonParams, rho: number, n: number, ranking: Table
     `# ${p.ours_label} vs the published results`,
     '',
     ...(p.synthetic.length ? [`> **Synthetic inputs.** These results depend on calibrated stand-ins, not real data: ${p.synthetic.join('; ')}. See data/SOURCES.md.`, ''] : []),
+    ...extra.estimatedLines,
     '## Average agglomeration and rank (Table 2)',
     '',
     `Spearman's rank correlation of the provinces' average agglomeration, ours vs the paper's: **${f3(rho)}** (n = ${n}).`,
@@ -152,6 +160,73 @@ function report(p: PaperComparisonParams, rho: number, n: number, ranking: Table
     `Same sign: ${sameSign} of ${compared}; same significance at ${p.alpha}: ${sameSig} of ${compared}.`,
     '',
     markdownTable(['term', `${p.ours_label} estimate`, `${p.ours_label} t`, 'paper coefficient', 'paper t', 'same sign', 'same significance'], coefRows, [false, true, true, true, true, false, false]),
+    ...extra.statLines(p.ours_label),
   ];
   return lines.join('\n');
 }
+
+/** The optional comparisons: idt's mean and SD (Table 4), F and Hausman, estimated cells. */
+interface Extra {
+  summary: Record<string, Json>;
+  estimatedLines: string[];
+  statLines: (ours: string) => string[];
+}
+
+function extraComparisons(inputs: Record<string, Value>): Extra {
+  const summary: Record<string, Json> = {};
+  const rows: string[][] = [];
+  const t4 = inputs.table4, p4 = inputs.paper_table4;
+  if (isTable(t4)) {
+    const variable = String(column(t4, 'variable', 'input `table4`')[0] ?? '');
+    const mean = numericColumn(t4, 'mean', 'input `table4`')[0]!, sd = numericColumn(t4, 'sd', 'input `table4`')[0]!;
+    let pm: number | null = null, ps: number | null = null;
+    if (isTable(p4)) {
+      const k = column(p4, 'symbol', 'input `paper_table4`').findIndex((c) => String(c) === variable);
+      if (k >= 0) { pm = numericColumn(p4, 'mean', 'input `paper_table4`')[k]!; ps = numericColumn(p4, 'sd', 'input `paper_table4`')[k]!; }
+    }
+    summary[`${variable}_mean`] = mean; summary[`${variable}_sd`] = sd;
+    if (pm !== null) { summary[`paper_${variable}_mean`] = pm; summary[`paper_${variable}_sd`] = ps; }
+    rows.push([`${variable} mean (Table 4)`, f3(mean), f3(pm)], [`${variable} SD (Table 4)`, f3(sd), f3(ps)]);
+  }
+  const tests = inputs.tests;
+  if (isObject(tests)) {
+    const paper = new Map<string, number>();
+    const ps = inputs.paper_stats;
+    if (isTable(ps)) {
+      const names = column(ps, 'statistic', 'input `paper_stats`');
+      const vals = numericColumn(ps, 'value', 'input `paper_stats`');
+      names.forEach((n, i) => paper.set(String(n), vals[i]!));
+    }
+    for (const [key, label, paperKey] of [['f_individual', 'F test, individual effects', 'F_test_individual_effects'], ['hausman', 'Hausman', 'Hausman']] as const) {
+      const t = tests[key];
+      if (!isObject(t) || typeof t.statistic !== 'number') continue;
+      summary[key] = t.statistic;
+      const pv = paper.get(paperKey);
+      if (pv !== undefined) summary[`paper_${key}`] = pv;
+      rows.push([label, f3(t.statistic), f3(pv ?? null)]);
+    }
+  }
+  const estimatedLines: string[] = [];
+  const est = inputs.estimates;
+  if (isTable(est)) {
+    const v = column(est, 'variable', 'input `estimates`'), n = numericColumn(est, 'estimated', 'input `estimates`');
+    const cells = numericColumn(est, 'cells', 'input `estimates`'), where = column(est, 'where', 'input `estimates`');
+    const list: Json[] = [];
+    const parts: string[] = [];
+    v.forEach((name, i) => {
+      list.push({ variable: String(name), estimated: n[i]!, cells: cells[i]! });
+      if (n[i]! > 0) parts.push(`${String(name)} ${n[i]} of ${cells[i]} (${String(where[i] ?? '')})`);
+    });
+    summary.estimated = list;
+    estimatedLines.push(parts.length
+      ? `> **Estimated cells.** Some inputs are estimates where no published value exists; cells per variable: ${parts.join('; ')}. Every cell: results/estimated_cells.csv; methods: docs/data.md.`
+      : '> Every cell of the model variables is real or derived from real data.', '');
+  }
+  const statLines = (ours: string): string[] => (rows.length === 0 ? [] : [
+    '', '## Other statistics (Tables 4 and 5)', '',
+    markdownTable(['statistic', ours, 'paper'], rows, [false, true, true]),
+  ]);
+  return { summary, estimatedLines, statLines };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -4,6 +4,7 @@
  * N / R² / adjusted R² rows and, optionally, the model-choice tests from panel-tests.
  * Writes Markdown, LaTeX and CSV files under results/ when `path` is given.
  */
+import { joinNotes, notesInput } from './lib/note-input.js';
 import { defineStep, StepError } from '../engine/step.js';
 import { tableFromColumns } from '../engine/table.js';
 import type { Json, Value } from '../engine/value.js';
@@ -79,7 +80,7 @@ function latex(title: string | undefined, heads: string[], lines: Line[], note: 
 /** The regression-table step. */
 export const regressionTable = defineStep<RegressionTableParams>({
   name: 'regression-table',
-  version: '1.1.0',
+  version: '1.2.0',
   description: 'Models side by side (like esttab/modelsummary): coefficients with stars, t or SE in parentheses, N, R², tests; writes .md/.tex/.csv.',
   params: {
     type: 'object',
@@ -101,6 +102,7 @@ export const regressionTable = defineStep<RegressionTableParams>({
   inputs: {
     '*': { description: 'Any other input name is a model (the `model` output of panel-regression); the name is the column heading.', optional: true },
     tests: { description: 'The `tests` output of panel-tests (optional), shown as rows.', optional: true },
+    notes: { description: 'Text appended to the note (e.g. the `note` output of cell-flags), or a table with a `note` column.', optional: true },
   },
   outputs: {
     table: 'The table as a Table (term, then one text column per model).',
@@ -112,7 +114,8 @@ export const regressionTable = defineStep<RegressionTableParams>({
     const stars = p.stars ?? { '*': 0.05, '**': 0.01, '***': 0.001 };
     const include = new Set(p.include ?? ['constant', 'nobs', 'r2', 'adj_r2', 'tests']);
     const statistic = p.statistic ?? 't';
-    const entries = Object.entries(ctx.inputs).filter(([name]) => name !== 'tests') as [string, Value][];
+    const extra = notesInput(ctx, 'regression-table');
+    const entries = Object.entries(ctx.inputs).filter(([name]) => name !== 'tests' && name !== 'notes') as [string, Value][];
     if (entries.length === 0) throw new StepError('no-models', 'regression-table needs at least one model input, e.g. `inputs: {pooled: ols, fe: fe}` naming panel-regression stages');
     for (const [name, v] of entries) {
       if (!isObj(v) || !Array.isArray(v.coefficients)) throw new StepError('not-a-model', `input \`${name}\` is not a fitted model; give it the \`model\` output of a panel-regression stage`);
@@ -149,7 +152,7 @@ export const regressionTable = defineStep<RegressionTableParams>({
       row('Hausman test', tests.hausman);
     }
     const starNote = Object.entries(stars).sort((a, b) => b[1] - a[1]).map(([m, th]) => `${m} p<${th}`).join(', ');
-    const note = `${statistic === 't' ? 't statistics' : 'Standard errors'} in parentheses; ${starNote}.${p.note ? ` ${p.note}` : ''}`;
+    const note = `${statistic === 't' ? 't statistics' : 'Standard errors'} in parentheses; ${starNote}.${p.note || extra ? ` ${joinNotes(p.note, extra)}` : ''}`;
 
     if (p.path) {
       const header = ['term', ...heads].map(csvCell).join(',');

@@ -3,6 +3,7 @@
  * reading; use write-csv for the exact values), with an optional title and note, e.g. the
  * warning that a table depends on synthetic inputs.
  */
+import { joinNotes, notesInput } from './lib/note-input.js';
 import { defineStep, StepError } from '../engine/step.js';
 import { nrow } from '../engine/table.js';
 import type { Cell } from '../engine/value.js';
@@ -25,7 +26,7 @@ function cellText(v: Cell | undefined, digits: number): string {
 
 export const writeTable = defineStep<WriteTableParams>({
   name: 'write-table',
-  version: '1',
+  version: '2',
   description: 'Writes a table as a Markdown file under results/, numbers rounded to `digits` decimals, with an optional title and note.',
   params: {
     type: 'object',
@@ -38,10 +39,11 @@ export const writeTable = defineStep<WriteTableParams>({
     required: ['path'],
     additionalProperties: false,
   },
-  inputs: { data: { description: 'The table to write.' } },
+  inputs: { data: { description: 'The table to write.' }, notes: { description: 'Text appended to the note (e.g. the `note` output of cell-flags), or a table with a `note` column.', optional: true } },
   outputs: { file: 'JSON {path, rows}.' },
   run(ctx) {
-    const { path, title, note, digits } = ctx.params;
+    const { path, title, digits } = ctx.params;
+    const note = joinNotes(ctx.params.note, notesInput(ctx, 'write-table'));
     if (path.split('/').includes('..')) throw new StepError('bad-path', `write-table: path \`${path}\` must stay under results/`);
     const t = tableInput(ctx, 'data', 'write-table');
     const n = nrow(t);

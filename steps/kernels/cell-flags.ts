@@ -1,0 +1,98 @@
+/**
+ * Cell-by-cell provenance of model variables: each variable is computed from source columns
+ * of a data set whose cells are flagged real | derived | estimated | missing; a variable's cell
+ * is as good as its worst source cell (estimated > derived > real; missing stays missing
+ * unless the pipeline filled it, which makes it estimated).
+ */
+
+export type CellStatus = 'real' | 'derived' | 'estimated' | 'missing';
+
+/** One flagged source cell. */
+export interface SourceFlag {
+  entity: string;
+  time: number;
+  column: string;
+  status: CellStatus;
+  method: string;
+}
+
+/** The provenance of one model-variable cell. */
+export interface VariableCell {
+  entity: string;
+  time: number;
+  variable: string;
+  status: CellStatus;
+  /** Source columns (with their method) that made the cell estimated or derived; empty when real. */
+  because: string;
+}
+
+const RANK: Record<CellStatus, number> = { real: 0, derived: 1, estimated: 2, missing: 3 };
+export const STATUSES: readonly CellStatus[] = ['real', 'derived', 'estimated', 'missing'];
+
+export function isCellStatus(s: string): s is CellStatus {
+  return s in RANK;
+}
+
+const cellKey = (entity: string, time: number, column: string): string => `${entity}\u0000${time}\u0000${column}`;
+
+/**
+ * Every (entity, time) × variable cell's status. A source cell without a flag is an error
+ * reported through `onMissingFlag` (the flags must cover every cell they are asked about).
+ */
+export function variableCells(
+  flags: readonly SourceFlag[],
+  sources: Readonly<Record<string, readonly string[]>>,
+  sample: readonly { entity: string; time: number }[],
+  onMissingFlag: (entity: string, time: number, column: string) => never,
+): VariableCell[] {
+  const byCell = new Map<string, SourceFlag>();
+  for (const f of flags) byCell.set(cellKey(f.entity, f.time, f.column), f);
+  const out: VariableCell[] = [];
+  for (const [variable, cols] of Object.entries(sources)) {
+    for (const { entity, time } of sample) {
+      let status: CellStatus = 'real';
+      const why: string[] = [];
+      for (const c of cols) {
+        const f = byCell.get(cellKey(entity, time, c));
+        if (!f) onMissingFlag(entity, time, c);
+        const s = f!.status;
+        if (s !== 'real') why.push(`${c}: ${s}${f!.method ? ` (${f!.method})` : ''}`);
+        if (RANK[s] > RANK[status]) status = s;
+      }
+      out.push({ entity, time, variable, status, because: why.join('; ') });
+    }
+  }
+  return out;
+}
+
+/** Per variable: counts by status and where the estimated cells are ("2011: all 30; 2012: GUD"). */
+export interface VariableSummary {
+  variable: string;
+  cells: number;
+  counts: Record<CellStatus, number>;
+  where: string;
+}
+
+export function summarise(cells: readonly VariableCell[], entitiesPerTime: ReadonlyMap<number, number>): VariableSummary[] {
+  const by = new Map<string, VariableCell[]>();
+  for (const c of cells) by.set(c.variable, [...(by.get(c.variable) ?? []), c]);
+  return [...by].map(([variable, cs]) => {
+    const counts = { real: 0, derived: 0, estimated: 0, missing: 0 } as Record<CellStatus, number>;
+    for (const c of cs) counts[c.status]++;
+    const est = cs.filter((c) => c.status === 'estimated');
+    const times = [...new Set(est.map((c) => c.time))].sort((a, b) => a - b);
+    const where = times.map((t) => {
+      const es = est.filter((c) => c.time === t).map((c) => c.entity);
+      return es.length === entitiesPerTime.get(t) ? `${t}: all ${es.length}` : `${t}: ${es.join(' ')}`;
+    }).join('; ');
+    return { variable, cells: cs.length, counts, where };
+  });
+}
+
+/** One sentence for a table note: "Estimated cells: pcw 30 of 390 (2011: all 30); …". */
+export function noteText(summary: readonly VariableSummary[], where: string | undefined): string {
+  const est = summary.filter((s) => s.counts.estimated > 0);
+  if (est.length === 0) return 'Every cell of these variables is real or derived from real data.';
+  const parts = est.map((s) => `${s.variable} ${s.counts.estimated} of ${s.cells} (${s.where})`);
+  return `Estimated cells: ${parts.join('; ')}.${where ? ` Cell by cell: ${where}.` : ''}`;
+}
