@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 // Build data/tidy/ and data/concordance/ from data/raw/ (never from outside the repository).
 // Usage: node scripts/build-data.mjs      (deterministic: same raw files -> same bytes)
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCsv, writeCsv, num } from './data/csv.mjs';
 import { SECTORS_2007_42 } from './data/sectors.mjs';
 import { readIoTable, longTable, concordanceSpecs, writeConcordances, applyConcordance, annualise, NATIONAL_TABLES, IO_FIELDS } from './data/io-national.mjs';
-import { buildRealPanel, REAL_COLUMNS } from './data/panel.mjs';
-import { addSynthetic, SYNTHETIC_COLUMNS } from './data/synthetic.mjs';
+import { buildRealPanel, REAL_COLUMNS, flagRows } from './data/panel.mjs';
+import { buildLabour, LABOUR_COLUMNS, moments } from './data/labour.mjs';
 import { dictionaryRows } from './data/dictionary.mjs';
 import { concordanceSpecs2012, writeConcordances2012, provincialTables } from './data/io-2012-class.mjs';
-import { moments } from './data/calibrate.mjs';
 
 const DATA = join(dirname(fileURLToPath(import.meta.url)), '..', 'data');
 const raw = (p) => join(DATA, 'raw', p);
@@ -29,7 +29,7 @@ writeCsv(tidy('io_provincial_2007.csv'), ['province', 'year', 'row', 'col', 'val
 writeCsv(tidy('io_provincial_2012_2017.csv'), ['province', 'year', 'row', 'col', 'value'],
   provincialTables([2012, 2017].map((y) => raw(`io_provincial_2012_2017/io_provincial_${y}_long.csv`)), provinces));
 
-// 3. panel (real, then synthetic)
+// 3. panel (real columns, then the labour and health series of scripts/data/labour.mjs) and the cell flags
 const panel = buildRealPanel({
   provinces, years: YEARS,
   panelRows: readCsv(raw('provincial_panel_2011_2023.csv')).rows,
@@ -40,13 +40,19 @@ const panel = buildRealPanel({
 const table4 = new Map(readCsv(join(DATA, 'paper', 'table4_descriptive.csv')).rows.map((r) => [r.symbol, { mean: num(r.mean), sd: num(r.sd), min: num(r.min), max: num(r.max) }]));
 const empRow = readCsv(raw('io_national/china_employment_by_sector_1990_2018.csv')).rows.find((r) => r.Code === 'TOT');
 const nationalEmployment = new Map(Object.entries(empRow).filter(([k]) => /^\d{4}$/.test(k)).map(([k, v]) => [Number(k), num(v)]));
-const population31 = new Map();
-for (const r of readCsv(raw('provincial_panel_2011_2023.csv')).rows) {
-  population31.set(Number(r['年份']), (population31.get(Number(r['年份'])) ?? 0) + num(r['总人口（万人）']));
-}
-const report = addSynthetic(panel, { provinces, table4, nationalEmployment, population31 });
-const panelCols = [...REAL_COLUMNS, ...SYNTHETIC_COLUMNS].map((c) => c.name);
+const labour = buildLabour({
+  provinces, years: YEARS,
+  nbsRows: readCsv(raw('nbs_provincial_employment_wages_2012_2021.csv')).rows,
+  metrics: JSON.parse(readFileSync(raw('province_metrics_2016_2024.json'), 'utf8')),
+  bedsText: readFileSync(raw('health_beds_2011_2013.tsv'), 'utf8'),
+  population: new Map(panel.map((r) => [`${r.province}|${r.year}`, r.population])),
+  beds: new Map(panel.map((r) => [`${r.province}|${r.year}`, r.hospital_beds_per_10k])),
+});
+for (const r of panel) for (const [v, c] of Object.entries(labour.cells.get(`${r.province}|${r.year}`))) r[v] = c.value;
+const panelCols = [...REAL_COLUMNS, ...LABOUR_COLUMNS].map((c) => c.name);
 writeCsv(tidy('panel.csv'), panelCols, panel.map((r) => panelCols.map((c) => (c === 'year' ? String(r[c]) : r[c]))));
+const flags = flagRows(panel, labour.cells);
+writeCsv(tidy('flags.csv'), ['province', 'year', 'variable', 'status', 'method'], flags);
 
 // 4. national tables -> 2007-class 42 sectors
 const tables = new Map(NATIONAL_TABLES.map((t) => [t.year, readIoTable(raw(`io_national/${t.file}`))]));
@@ -97,16 +103,28 @@ const n07 = byYear.get(2007);
 console.log('2007 sum of provincial output / national output, by sector:',
   [...n07.keys()].map((s) => `${s}:${(prov07.get(s) / n07.get(s).output).toFixed(2)}`).join(' '));
 console.log('national VA total (trillion yuan):', [...byYear].map(([y, m]) => `${y}:${([...m.values()].reduce((s, v) => s + v.value_added, 0) / 1e8).toFixed(2)}`).join(' '));
-console.log('calibration:', JSON.stringify(report.moments));
-console.log('beds 2011 common shift:', report.bedsShift.toFixed(4));
-console.log('employment ratio:', JSON.stringify(report.employmentRatio));
-for (const sym of ['gdp', 'estr', 'pdl', 'rd', 'urban', 'med']) {
-  const f = { gdp: (r) => Math.log(r.gdp), estr: (r) => r.tertiary_share, pdl: (r) => Math.log(r.college_students_per_100k),
+const fmtBreak = (b) => `${b.province} ${b.year} ${(100 * b.deviation).toFixed(1)}${b.factor ? ` x${b.factor.toFixed(3)}` : ''}`;
+console.log('employment breaks (urban-unit + private/self-employed, deviation from the median growth, log points x 100):',
+  labour.report.employmentBreaks.map((b) => `${fmtBreak(b)} ${b.kind}`).join('; '));
+console.log('  component breaks, urban-unit:', labour.report.urbanUnitBreaks.map(fmtBreak).join('; '));
+console.log('  component breaks, private/self-employed:', labour.report.privateSelfBreaks.map(fmtBreak).join('; '));
+console.log('employment sum over 30 provinces / national employed persons (TOT):', YEARS.filter((y) => nationalEmployment.has(y))
+  .map((y) => `${y}:${(panel.filter((r) => r.year === y).reduce((s, r) => s + r.employment, 0) / nationalEmployment.get(y)).toFixed(3)}`).join(' '));
+console.log(`average wage: NBS file = province_metrics income on all ${labour.report.wageOverlap} overlapping province-years`);
+const bc = moments(labour.report.bedsCheck.map((b) => b.ratio));
+console.log(`beds 2013: yearbook total beds / population / panel beds per 10k: n=${bc.n} mean=${bc.mean.toFixed(4)} min=${bc.min.toFixed(4)} max=${bc.max.toFixed(4)}`);
+const flagCount = {};
+for (const [, , v, st] of flags) flagCount[v] = { ...flagCount[v], [st]: (flagCount[v]?.[st] ?? 0) + 1 };
+console.log('flags.csv cells by status:', Object.entries(flagCount).map(([v, c]) => `${v} ${JSON.stringify(c)}`).join('; '));
+for (const sym of ['gdp', 'pcw', 'estr', 'pdl', 'rd', 'urban', 'med', 'psl']) {
+  const f = { gdp: (r) => Math.log(r.gdp), pcw: (r) => Math.log(r.avg_wage), estr: (r) => r.tertiary_share, pdl: (r) => Math.log(r.college_students_per_100k),
     rd: (r) => (r.rd_spend_industrial === null ? null : r.rd_spend_industrial / r.gdp), urban: (r) => r.urbanization_rate,
-    med: (r) => (r.hospital_beds_per_10k === null ? null : Math.log(r.hospital_beds_per_10k)) }[sym];
+    med: (r) => Math.log(r.hospital_beds_per_10k), psl: (r) => r.public_service_share }[sym];
   const m = moments(panel.map(f));
-  console.log(`real ${sym}: n=${m.n} mean=${m.mean.toFixed(4)} sd=${m.sd.toFixed(4)} min=${m.min.toFixed(4)} max=${m.max.toFixed(4)}  (Table 4: ${JSON.stringify(table4.get(sym))})`);
+  console.log(`${sym}: n=${m.n} mean=${m.mean.toFixed(4)} sd=${m.sd.toFixed(4)} min=${m.min.toFixed(4)} max=${m.max.toFixed(4)}  (Table 4: ${JSON.stringify(table4.get(sym))})`);
 }
+const pa = moments(panel.map((r) => r.public_admin_share));
+console.log(`public_admin_share: n=${pa.n} mean=${pa.mean.toFixed(4)} sd=${pa.sd.toFixed(4)} min=${pa.min.toFixed(4)} max=${pa.max.toFixed(4)}  (Table 4 psl: ${JSON.stringify(table4.get('psl'))})`);
 console.log('missing cells in panel.csv:');
 for (const c of panelCols) {
   const miss = panel.filter((r) => r[c] === null || r[c] === undefined);

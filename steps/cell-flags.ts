@@ -95,7 +95,7 @@ export const cellFlags = defineStep<CellFlagsParams>({
     return {
       summary: tableFromRows(summary.map((s) => ({
         variable: s.variable, cells: s.cells, real: s.counts.real, derived: s.counts.derived, estimated: s.counts.estimated, missing: s.counts.missing,
-        where: s.where, note: s.counts.estimated > 0 ? `${s.counts.estimated} of ${s.cells} cells estimated (${s.where})` : '',
+        where: s.where, note: s.counts.estimated > 0 ? `Estimated cells of ${s.variable}: ${s.counts.estimated} of ${s.cells} (${s.where})${p.where ? `; cell by cell: ${p.where}` : ''}.` : '',
       }))),
       cells: tableFromColumns({
         [ent]: cells.map((c) => c.entity), [tim]: cells.map((c) => c.time), variable: cells.map((c) => c.variable),

@@ -33,6 +33,7 @@ import { practitioners } from './practitioners.js';
 import { rank } from './rank.js';
 import { ras } from './ras.js';
 import { readCsv } from './read-csv.js';
+import { readXlsx } from './read-xlsx.js';
 import { regressionTable } from './regression-table.js';
 import { select } from './select.js';
 import { selectBenchmark } from './select-benchmark.js';
@@ -65,6 +66,7 @@ export const builtinSteps: StepDefinition[] = [
   rank,
   ras,
   readCsv,
+  readXlsx,
   regressionTable,
   select,
   selectBenchmark,

@@ -194,8 +194,9 @@ function extraComparisons(inputs: Record<string, Value>): Extra {
     const ps = inputs.paper_stats;
     if (isTable(ps)) {
       const names = column(ps, 'statistic', 'input `paper_stats`');
-      const vals = numericColumn(ps, 'value', 'input `paper_stats`');
-      names.forEach((n, i) => paper.set(String(n), vals[i]!));
+      // The value column mixes numbers and text (the star legend): take the numeric rows.
+      const vals = column(ps, 'value', 'input `paper_stats`');
+      names.forEach((n, i) => { const v = Number(vals[i]); if (vals[i] !== null && vals[i] !== '' && Number.isFinite(v)) paper.set(String(n), v); });
     }
     for (const [key, label, paperKey] of [['f_individual', 'F test, individual effects', 'F_test_individual_effects'], ['hausman', 'Hausman', 'Hausman']] as const) {
       const t = tests[key];

@@ -17,7 +17,7 @@ import { coefficientSpec, heatmapSpec, rankingSpec, regionSpec } from './report/
 import { dagSpec } from './report/dag-chart.js';
 import { coefPoints, dictionaryEntries, entityNames, entityOrder, heatCells, isObj, optionalTable, rankLines, regionPoints, type PaperColumns, type PanelColumns } from './report/data.js';
 import { esc, figure, page, type Section } from './report/html.js';
-import { provenanceHtml, syntheticBanner, syntheticEntries } from './report/provenance.js';
+import { estimatesBanner, provenanceHtml, syntheticBanner, syntheticEntries } from './report/provenance.js';
 import { vegaLiteToSvg, vegaToSvg } from './report/render.js';
 import { factsHtml, regressionTableHtml, tableHtml } from './report/tables.js';
 
@@ -32,7 +32,7 @@ export interface ReportParams {
 }
 
 /** Inputs with a fixed meaning; every other input is a model. */
-const NAMED = ['lq', 'ranking', 'provinces', 'paper_ranking', 'table4', 'table5', 'comparison', 'dictionary', 'pipeline'];
+const NAMED = ['lq', 'ranking', 'provinces', 'paper_ranking', 'table4', 'table5', 'comparison', 'dictionary', 'estimates', 'pipeline'];
 
 /** The pipeline's input files plus the report's own file inputs (e.g. the dictionary), for provenance. */
 function withOwnFiles(inputs: Record<string, Value>, root: string, info: PipelineInfo | undefined): PipelineInfo | undefined {
@@ -45,7 +45,7 @@ function withOwnFiles(inputs: Record<string, Value>, root: string, info: Pipelin
 /** The report step. */
 export const report = defineStep<ReportParams>({
   name: 'report',
-  version: '1.0.0',
+  version: '1.1.0',
   description: 'A self-contained HTML report: Table 1 heatmap, Table 2 vs the paper, regions over time, coefficient plot, Tables 4-5, the pipeline DAG and provenance (charts inlined as SVG, no scripts).',
   observesPipeline: true,
   params: {
@@ -78,6 +78,7 @@ export const report = defineStep<ReportParams>({
     table4: { description: 'Descriptive statistics (describe output), shown as Table 4.', optional: true },
     table5: { description: 'The `json` output of regression-table, shown as Table 5.', optional: true },
     comparison: { description: 'The `summary` output of paper-comparison.', optional: true },
+    estimates: { description: 'The `summary` output of cell-flags (variable, cells, estimated, where): a box under the title says how many cells of each variable are estimated.', optional: true },
     dictionary: { description: 'The data dictionary (file, column, status real|derived|synthetic), a table or a .csv file: marks synthetic inputs.', optional: true },
     '*': { description: 'Any other input name is a model (the `model` output of panel-regression), plotted under that name.', optional: true },
   },
@@ -149,7 +150,8 @@ export const report = defineStep<ReportParams>({
     const meta = info
       ? `Built ${esc(info.builtAt)} by agglo ${esc(info.agglo)} from <code>${esc(info.pipeline)}</code>.`
       : 'Built by agglo.';
-    const html = page(title, meta, syntheticBanner(p.synthetic_note, synthetic), sections);
+    const estimates = optionalTable(ctx, 'estimates');
+    const html = page(title, meta, syntheticBanner(p.synthetic_note, synthetic) + (estimates ? estimatesBanner(estimates) : ''), sections);
     ctx.writeFile(outPath, html);
     return {
       summary: {

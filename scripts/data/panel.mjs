@@ -6,7 +6,8 @@ const RD = 'raw/provincial_rd_2011_2023_long.csv';
 const PKU = 'raw/pku_digital_finance_index_2011_2023.csv';
 
 /**
- * Column specs: name, unit, status (real | derived | synthetic), source, description and a
+ * Column specs: name, unit, status (real | derived, or a '+' list when cells differ: see
+ * tidy/flags.csv), source, description and a
  * getter over the joined raw records {pan, rd, pku} of one province-year (or the row so far).
  * "real" = copied from a raw file, at most rescaled by a power of ten; "derived" = computed
  * from real columns.
@@ -23,7 +24,7 @@ export const REAL_COLUMNS = [
   { name: 'urbanization_rate', unit: 'fraction', status: 'real', source: `${PANEL} 城镇化率（%） / 100; identical to the EPS 城镇人口所占比重`, description: 'urban residents / resident population (the paper\'s urban)', get: (r) => round(num(r.pan['城镇化率（%）']) / 100, 6) },
   { name: 'college_students', unit: 'persons', status: 'real', source: `${PANEL} 在校学生数（人）`, description: 'in-school students of regular higher-education institutions (undergraduate and junior college)', get: (r) => num(r.pan['在校学生数（人）']) },
   { name: 'college_students_per_100k', unit: 'per 100,000 residents', status: 'derived', source: 'college_students / (population x 10,000) x 100,000', description: 'college students per 100k residents (the paper\'s pdl before the log)', get: (r, row) => round((row.college_students / row.population) * 10, 4) },
-  { name: 'hospital_beds_per_10k', unit: 'beds per 10,000 residents', status: 'real', source: `${PANEL} 医疗床位数_每万人（张/万人）`, description: 'beds of medical and health institutions per 10k residents; 2011 missing in the source (see hospital_beds_per_10k_filled)', get: (r) => num(r.pan['医疗床位数_每万人（张/万人）']) },
+  { name: 'hospital_beds_per_10k', unit: 'beds per 10,000 residents', status: 'real+derived', source: `${PANEL} 医疗床位数_每万人（张/万人） (2012-2023); 2011 = raw/health_beds_2011_2013.tsv total health-institution beds / population (tidy/flags.csv)`, description: 'beds of medical and health institutions per 10k residents (the paper\'s med before the log); 2011 computed from the China Health Statistical Yearbook 2012 bed count', get: (r) => num(r.pan['医疗床位数_每万人（张/万人）']) },
   { name: 'rd_spend_industrial', unit: '100 million yuan', status: 'real', source: `${PANEL} R&D经费（万元） / 10,000`, description: 'R&D expenditure of industrial enterprises above designated size (the paper\'s rd numerator); 2011 missing in the source', get: (r) => scale(num(r.pan['R&D经费（万元）']), 1e-4) },
   { name: 'rd_personnel_industrial', unit: 'full-time-equivalent person-years', status: 'real', source: `${PANEL} R&D人员全时当量（人年）`, description: 'R&D personnel of industrial enterprises above designated size; 2011 missing', get: (r) => num(r.pan['R&D人员全时当量（人年）']) },
   { name: 'rd_spend_total', unit: '100 million yuan', status: 'real', source: `${RD} RD经费`, description: 'total R&D expenditure of all performers (NBS R&D bulletin); broader than the paper\'s industrial definition', get: (r) => r.rd.spend },
@@ -45,6 +46,55 @@ function round(v, digits) {
 }
 function scale(v, k) {
   return v === null ? null : Number((v * k).toPrecision(12));
+}
+
+/**
+ * The panel columns whose every cell is listed in tidy/flags.csv (those feeding a model
+ * variable or the measurement), with the method of their real / derived cells. The cells of
+ * the columns of scripts/data/labour.mjs carry their own status and method.
+ */
+export const FLAG_METHODS = {
+  gdp: 'yearbook first-published GDP (panel file = EPS)',
+  population: 'yearbook year-end resident population (panel file)',
+  tertiary_share: 'yearbook tertiary share of GDP (panel file)',
+  tertiary_va: 'tertiary_share x gdp',
+  urbanization_rate: 'yearbook urbanisation rate (panel file)',
+  college_students_per_100k: 'college students (panel file) / population',
+  hospital_beds_per_10k: null,
+  rd_spend_industrial: 'industrial R&D spending (panel file)',
+  employment: null,
+  avg_wage: null,
+  public_service_share: null,
+  public_admin_share: null,
+  dfi_index: 'PKU digital financial inclusion index',
+  software_revenue: 'software product revenue (panel file)',
+  ecommerce_sales: 'e-commerce sales (panel file)',
+  patents_granted: 'patents granted (panel file)',
+  tech_market_turnover: 'technology-market turnover (panel file)',
+};
+export const MISSING_METHOD = 'empty in the source; the pipeline\'s impute step fills it';
+
+/**
+ * Rows of tidy/flags.csv: [province, year, variable, status, method] for every variable of
+ * FLAG_METHODS (in that order) and every panel row (in panel order). status: real | derived |
+ * estimated | missing (empty in panel.csv).
+ * @param rows panel rows; @param cells Map('CODE|year' -> {variable: {status, method}}) from buildLabour
+ */
+export function flagRows(rows, cells) {
+  const specs = new Map(REAL_COLUMNS.map((c) => [c.name, c]));
+  const out = [];
+  for (const v of Object.keys(FLAG_METHODS)) {
+    for (const r of rows) {
+      const own = cells.get(`${r.province}|${r.year}`)?.[v];
+      let status, method;
+      if (r[v] === null || r[v] === undefined) [status, method] = ['missing', MISSING_METHOD];
+      else if (own) [status, method] = [own.status, own.method];
+      else if (specs.get(v) && FLAG_METHODS[v]) [status, method] = [specs.get(v).status, FLAG_METHODS[v]];
+      else throw new Error(`flags: no status for ${v} ${r.province} ${r.year}`);
+      out.push([r.province, String(r.year), v, status, method]);
+    }
+  }
+  return out;
 }
 
 /** Map a raw province name (short or full official form) to the code of provinces.csv. */

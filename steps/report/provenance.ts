@@ -4,6 +4,8 @@
  * are synthetic (from the data dictionary's `status` column).
  */
 import type { PipelineInfo } from '../../engine/pipeline-info.js';
+import { column, numericColumn } from '../../engine/table.js';
+import type { Table } from '../../engine/value.js';
 import { formatMs } from './dag-chart.js';
 import { sameFile, type DictionaryEntry } from './data.js';
 import { esc, htmlTable, type HtmlCell } from './html.js';
@@ -28,6 +30,20 @@ export function syntheticBanner(note: string | undefined, synthetic: DictionaryE
     note && /^\s*synthetic inputs\b/i.test(note) ? '' : '<strong>Synthetic inputs.</strong> ',
     note ? esc(note) : '',
     list ? `<p>Columns marked <code>synthetic</code> in the data dictionary:</p><ul>${list}</ul>` : '',
+    '</div>',
+  ].join('');
+}
+
+/** The box under the title saying how many cells of each model variable are estimated (cell-flags summary). */
+export function estimatesBanner(summary: Table): string {
+  const v = column(summary, 'variable', 'input `estimates`'), n = numericColumn(summary, 'estimated', 'input `estimates`');
+  const cells = numericColumn(summary, 'cells', 'input `estimates`'), where = column(summary, 'where', 'input `estimates`');
+  const items = v.map((name, i) => (n[i]! > 0 ? `<li><code>${esc(String(name))}</code>: ${n[i]} of ${cells[i]} cells estimated (${esc(String(where[i] ?? ''))})</li>` : '')).join('');
+  if (!items) return '<div class="note" id="estimates-note" role="note">Every cell of the model variables is real or derived from real data.</div>';
+  return [
+    '<div class="warning" id="estimates-warning" role="note">',
+    '<strong>Estimated cells.</strong> Where no published value exists, a cell is estimated along a real related series (methods in docs/data.md; every cell in results/estimated_cells.csv):',
+    `<ul>${items}</ul>`,
     '</div>',
   ].join('');
 }

@@ -19,21 +19,34 @@ describe('data/tidy/dictionary.csv', () => {
 
   it('gives every entry a description, unit, source and a known status', () => {
     for (const d of dict) {
-      expect(['real', 'derived', 'synthetic'], `${d.file}#${d.column}`).toContain(d.status);
+      // real | derived | estimated, or several joined by + in that order (a column whose cells differ)
+      expect(['real', 'derived', 'estimated', 'real+derived', 'real+estimated', 'derived+estimated', 'real+derived+estimated'], `${d.file}#${d.column}`).toContain(d.status);
       expect((d.description ?? '').length).toBeGreaterThan(3);
       expect((d.unit ?? '').length).toBeGreaterThan(0);
       expect((d.source ?? '').length).toBeGreaterThan(3);
     }
   });
 
-  it('flags exactly the generated stand-ins as synthetic', () => {
-    const synthetic = dict.filter((d) => d.status === 'synthetic').map((d) => `${d.file}#${d.column}`).sort();
-    expect(synthetic).toEqual([
-      'tidy/panel.csv#avg_wage',
-      'tidy/panel.csv#employment',
-      'tidy/panel.csv#hospital_beds_per_10k_filled',
-      'tidy/panel.csv#public_service_share',
-    ]);
-    for (const d of dict.filter((x) => x.status === 'synthetic')) expect(d.description).toMatch(/STAND-IN|SYNTHETIC/);
+  it('has no synthetic column; every mixed or estimated column names tidy/flags.csv', () => {
+    expect(dict.filter((d) => d.status === 'synthetic')).toEqual([]);
+    for (const d of dict.filter((x) => (x.status ?? '').includes('+') || (x.status ?? '').includes('estimated'))) {
+      expect(d.source, `${d.file}#${d.column}`).toContain('tidy/flags.csv');
+    }
+  });
+
+  it('gives every flagged panel column the statuses its cells have in tidy/flags.csv', () => {
+    const order = ['real', 'derived', 'estimated'];
+    const seen = new Map<string, Set<string>>();
+    for (const f of readData('tidy/flags.csv').rows) {
+      if (f.status === 'missing') continue; // empty cells carry no status in the dictionary
+      const v = f.variable ?? '';
+      if (!seen.has(v)) seen.set(v, new Set());
+      seen.get(v)?.add(f.status ?? '');
+    }
+    expect(seen.size).toBeGreaterThan(10);
+    for (const [v, st] of seen) {
+      const d = dict.find((x) => x.file === 'tidy/panel.csv' && x.column === v);
+      expect(d?.status, v).toBe(order.filter((o) => st.has(o)).join('+'));
+    }
   });
 });

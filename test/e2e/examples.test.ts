@@ -12,16 +12,24 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repo, runJson } from './support.js';
 
-const writers = ['table1', 'table1_md', 'table2', 'table4_csv', 'model_tests', 'comparison'];
+const writers = ['table1', 'table1_md', 'table2', 'table4_csv', 'model_tests', 'comparison', 'estimated_cells'];
 const models = ['pooled', 'within', 'random', 'tests', 'table5'];
-const fromLq = ['practitioners', 'lq', 'ranking', 'indicators', 'del', 'variables', 'table4', ...models];
+const tables12 = ['table1_named', 'table1_data', 'table1_display', 'table2_named', 'table2_data'];
+const flagged = ['cell_flags', 'flag_notes', 'idt_note', 'table4'];
+const fromLq = ['practitioners', 'lq', 'ranking', ...tables12, 'indicators', 'del', 'variables', 'table4_stats', ...flagged, ...models];
 
 const expected: Record<string, string[]> = {
   'years-2015-2023': ['measures', ...fromLq, ...writers],
+  'years-2012-2020': ['measures', ...fromLq, ...writers],
   'digital-without-research': ['dva', 'measures', ...fromLq, ...writers],
   'complete-coefficients': ['dva', 'measures', ...fromLq, ...writers],
-  'without-synthetic': [...models, ...writers],
-  'random-and-twoways': ['twoways', 'table5', ...writers],
+  // cell_flags names the variation's results folder in its note, so the notes rerun too.
+  'random-and-twoways': ['twoways', 'table5', ...flagged, ...writers],
+  // psl's column and its flags change; idt does not.
+  'psl-four-sectors': ['variables', 'table4_stats', ...flagged, ...models, ...writers],
+  // `national` reruns because its extra_years (the benchmarks) changed; its result does not.
+  'base-2012-only': ['national', 'base', 'totals', 'ras', 'dva', 'measures', ...fromLq, ...writers],
+  'base-2007': ['io_provincial', 'benchmark_io', 'benchmark_maps', 'benchmark', 'base', 'national_maps', 'national_42', 'national_totals', 'national', 'totals', 'ras', 'dva', 'measures', ...fromLq, ...writers],
 };
 
 let dir: string;

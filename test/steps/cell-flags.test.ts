@@ -34,6 +34,8 @@ describe('cell-flags', () => {
     // rdi: A 2011 filled (estimated), B 2011 missing, A 2012 real, B 2012 derived (gdp).
     expect([s.rdi!.real, s.rdi!.derived, s.rdi!.estimated, s.rdi!.missing, s.rdi!.where]).toEqual([1, 1, 1, 1, '2011: A']);
     expect([s.gdp!.real, s.gdp!.derived, s.gdp!.estimated]).toEqual([3, 1, 0]);
+    expect(s.pcw!.note).toBe('Estimated cells of pcw: 2 of 4 (2011: all 2); cell by cell: results/estimated_cells.csv.');
+    expect(s.gdp!.note).toBe('');
     const a2011 = tableRows(cells).find((r) => r.variable === 'rdi' && r.province === 'A' && r.year === 2011)!;
     expect(a2011.because).toBe('rd: estimated (filled by the pipeline (impute, nearest))');
     expect(note).toBe('Estimated cells: pcw 2 of 4 (2011: all 2); rdi 1 of 4 (2011: A). Cell by cell: results/estimated_cells.csv.');
