@@ -29,6 +29,7 @@ if (run.status !== 0) process.exit(run.status ?? 1);
 const ranking = json(['show', 'ranking', '--output', 'ranking', '-p', pipeline]) ?? [];
 const names = new Map((json(['show', 'provinces', '-p', pipeline]) ?? []).map((p) => [p.code, p.name_en]));
 const summary = json(['show', 'comparison', '--output', 'summary', '-p', pipeline]);
+const estimated = (json(['show', 'cell_flags', '--output', 'summary', '-p', pipeline]) ?? []).filter((e) => e.estimated > 0);
 const files = fs.existsSync(path.join(root, 'results')) ? fs.readdirSync(path.join(root, 'results')).filter((f) => !fs.statSync(path.join(root, 'results', f)).isDirectory()) : [];
 
 const lines = [
@@ -37,6 +38,6 @@ const lines = [
   `Top provinces by average agglomeration (2011-2023): ${ranking.slice(0, 5).map((r) => `${names.get(r.province) ?? r.province} ${r.mean.toFixed(2)}`).join(', ')}`,
   summary ? `Spearman rank correlation with the paper's Table 2: ${summary.spearman.toFixed(3)} (${summary.n} provinces); Table 5 signs agree for ${summary.same_sign} of ${summary.coefficients_compared} terms (see results/comparison.md)` : '',
   stale === 0 ? `This run was cached: all ${total} stages were up to date, nothing was recomputed.` : stale === total ? `This was a cold run: all ${total} stages were computed; a rerun is cached.` : `${stale} of ${total} stages were recomputed; the rest came from the cache.`,
-  summary?.synthetic?.length ? `Note: the results depend on synthetic stand-ins for ${summary.synthetic.join('; ')} (data/SOURCES.md).` : '',
+  estimated.length ? `Estimated cells (no published value; flagged in data/tidy/flags.csv, listed in results/estimated_cells.csv): ${estimated.map((e) => `${e.variable} ${e.estimated} of ${e.cells}`).join(', ')}.` : 'Every cell of the model variables is real or derived from real data.',
 ];
 console.log(lines.filter(Boolean).join('\n'));

@@ -82,9 +82,10 @@ describe.skipIf(!haveChromium())('report in headless Chromium', () => {
     }
   });
 
-  it('shows the synthetic-input warning and the provenance of every stage', async () => {
-    expect(await page.locator('#synthetic-warning').isVisible()).toBe(true);
-    expect(await page.locator('#synthetic-warning').innerText()).toContain('employment');
+  it('says how many cells are estimated and shows the provenance of every stage', async () => {
+    expect(await page.locator('#estimates-warning').isVisible()).toBe(true);
+    // idt's estimated cells: employment of 2011 and 2020-2023 (data/tidy/flags.csv).
+    expect(await page.locator('#estimates-warning').innerText()).toMatch(/idt: \d+ of 390 cells estimated/);
     const stages = await page.$$eval('table.provenance-stages tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
     for (const id of ['provinces', 'ras', 'lq', 'within', 'comparison']) expect(stages).toContain(id);
   });

@@ -117,6 +117,18 @@ describe('report step', () => {
     expect(out.summary.sections).not.toContain('provenance');
   });
 
+  it('says how many cells of each variable are estimated (the cell-flags summary)', async () => {
+    const estimates = tableFromColumns({ variable: ['idt', 'gdp'], cells: [390, 390], estimated: [120, 0], where: ['2011: all 30; 2021: all 30', ''] });
+    const { html } = await build({ ...reportInputs(), estimates }, { path: 'results/r.html' });
+    expect(html).toContain('id="estimates-warning"');
+    expect(html).toContain('<li><code>idt</code>: 120 of 390 cells estimated (2011: all 30; 2021: all 30)</li>');
+    expect(html).not.toContain('<code>gdp</code>:');
+    const none = tableFromColumns({ variable: ['gdp'], cells: [390], estimated: [0], where: [''] });
+    const clean = await build({ ...reportInputs(), estimates: none }, { path: 'results/r.html' });
+    expect(clean.html).not.toContain('estimates-warning');
+    expect(clean.html).toContain('Every cell of the model variables is real or derived from real data.');
+  });
+
   it('draws only what it is given', async () => {
     const { out } = await build({ table4: tableFromColumns({ variable: ['x'], mean: [1] }) }, {});
     expect(out.summary.sections).toEqual(['table4']);
