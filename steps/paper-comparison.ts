@@ -33,7 +33,7 @@ const f3 = (x: number | null | undefined) => (typeof x === 'number' && Number.is
 
 export const paperComparison = defineStep<PaperComparisonParams>({
   name: 'paper-comparison',
-  version: '1.2',
+  version: '1.3',
   description: "Compares our ranking and fixed-effects model with the paper's published Tables 2 and 5: Spearman's rank correlation of the provinces' average agglomeration, and agreement of coefficient signs and significance.",
   params: {
     type: 'object',
@@ -59,7 +59,7 @@ export const paperComparison = defineStep<PaperComparisonParams>({
     estimates: { description: 'The `summary` output of cell-flags: how many cells of each variable are estimated, said at the top of the report.', optional: true },
   },
   outputs: {
-    summary: 'JSON: spearman, n, top provinces (ours, paper), sign and significance agreement, idt mean and SD, F and Hausman (ours and the paper\'s, when given), estimated cells per variable, synthetic inputs.',
+    summary: 'JSON: spearman, n, top provinces (ours, paper), sign and significance agreement, idt mean and SD, F and Hausman (ours and the paper\'s, when given), estimated cells per variable ("idt: 172 of 390", variables with none left out), synthetic inputs.',
     ranking: 'Table: province, name, our mean and rank, the paper\'s mean and rank, rank difference.',
     coefficients: 'Table: term, our estimate/t, the paper\'s coefficient/t, same sign, same significance.',
   },
@@ -212,13 +212,14 @@ function extraComparisons(inputs: Record<string, Value>): Extra {
   if (isTable(est)) {
     const v = column(est, 'variable', 'input `estimates`'), n = numericColumn(est, 'estimated', 'input `estimates`');
     const cells = numericColumn(est, 'cells', 'input `estimates`'), where = column(est, 'where', 'input `estimates`');
-    const list: Json[] = [];
     const parts: string[] = [];
+    const list: string[] = [];
     v.forEach((name, i) => {
-      list.push({ variable: String(name), estimated: n[i]!, cells: cells[i]! });
-      if (n[i]! > 0) parts.push(`${String(name)} ${n[i]} of ${cells[i]} (${String(where[i] ?? '')})`);
+      if (n[i]! === 0) return;
+      list.push(`${String(name)}: ${n[i]} of ${cells[i]}`);
+      parts.push(`${String(name)} ${n[i]} of ${cells[i]} (${String(where[i] ?? '')})`);
     });
-    summary.estimated = list;
+    summary.estimated_cells = list;
     estimatedLines.push(parts.length
       ? `> **Estimated cells.** Some inputs are estimates where no published value exists; cells per variable: ${parts.join('; ')}. Every cell: results/estimated_cells.csv; methods: docs/data.md.`
       : '> Every cell of the model variables is real or derived from real data.', '');

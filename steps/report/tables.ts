@@ -54,6 +54,7 @@ export function factsHtml(json: Json, input: string): string {
   const items: string[] = [];
   for (const [k, v] of Object.entries(json)) {
     let text: string;
+    if (Array.isArray(v) && v.length === 0) continue;
     if (Array.isArray(v)) text = v.map((x) => (typeof x === 'number' ? fmtNumber(x) : String(x))).join(', ');
     else if (typeof v === 'number') text = fmtNumber(v);
     else if (typeof v === 'string' || typeof v === 'boolean') text = String(v);

@@ -182,6 +182,22 @@ describe('paper-comparison', () => {
     expect(summary.synthetic).toEqual([]);
   });
 
+  it('compares idt\'s mean and SD, F and Hausman with the paper\'s, and says which cells are estimated', () => {
+    // Our Table 4's first row and the paper's (data/paper/table4_descriptive.csv: 0.966, 0.476).
+    const table4 = tableFromColumns({ variable: ['idt', 'gdp'], mean: [0.84, 9.9], sd: [0.31, 0.87] });
+    const paperTable4 = tableFromColumns({ symbol: ['gdp', 'idt'], mean: [9.919, 0.966], sd: [0.9, 0.476] });
+    const tests = { f_individual: { statistic: 84.3, df1: 29, df2: 351 }, hausman: { statistic: 16.2, df: 9 } };
+    // data/paper/table5_model_stats.csv mixes numbers and the star legend in `value`.
+    const paperStats = tableFromColumns({ statistic: ['N', 'F_test_individual_effects', 'Hausman', 'stars'], value: ['390', '89.81', '296.92', '* p<0.05'] });
+    const estimates = tableFromColumns({ variable: ['idt', 'gdp'], cells: [390, 390], estimated: [150, 0], where: ['2011: all 30', ''] });
+    const { summary, ctx } = run({ path: 'results/c.md' }, { table4, paper_table4: paperTable4, tests, paper_stats: paperStats, estimates });
+    expect(summary).toMatchObject({ idt_mean: 0.84, idt_sd: 0.31, paper_idt_mean: 0.966, paper_idt_sd: 0.476, f_individual: 84.3, paper_f_individual: 89.81, hausman: 16.2, paper_hausman: 296.92, estimated_cells: ['idt: 150 of 390'] });
+    const md = ctx.files.get('results/c.md') as string;
+    expect(md).toContain('> **Estimated cells.** Some inputs are estimates where no published value exists; cells per variable: idt 150 of 390 (2011: all 30).');
+    expect(md).toContain('| idt SD (Table 4) | 0.310 | 0.476 |');
+    expect(md).toContain('| Hausman | 16.200 | 296.920 |');
+  });
+
   it('writes no file without `path`', () => {
     expect(run({}).ctx.files.size).toBe(0);
   });
