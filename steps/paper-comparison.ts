@@ -19,6 +19,7 @@ export interface PaperComparisonParams {
   synthetic: string[];
   ours_label: string;
   paper_stars: Record<string, number>;
+  note?: string;
 }
 
 interface Coef { term: string; estimate: number; statistic: number; p_value: number }
@@ -33,7 +34,7 @@ const f3 = (x: number | null | undefined) => (typeof x === 'number' && Number.is
 
 export const paperComparison = defineStep<PaperComparisonParams>({
   name: 'paper-comparison',
-  version: '1.3',
+  version: '1.4',
   description: "Compares our ranking and fixed-effects model with the paper's published Tables 2 and 5: Spearman's rank correlation of the provinces' average agglomeration, and agreement of coefficient signs and significance.",
   params: {
     type: 'object',
@@ -42,6 +43,7 @@ export const paperComparison = defineStep<PaperComparisonParams>({
       alpha: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.05, description: 'Significance level for "significant" in both tables.' },
       synthetic: { type: 'array', items: { type: 'string' }, default: [], description: 'Synthetic inputs the results depend on, repeated in the report.' },
       ours_label: { type: 'string', default: 'agglo', description: 'Column heading for our results.' },
+      note: { type: 'string', description: 'A closing paragraph for the report (e.g. where the comparison of variants is).' },
       paper_stars: { type: 'object', additionalProperties: { type: 'number' }, default: { '*': 0.05, '**': 0.01, '***': 0.001 }, description: "The paper's star legend: mark → p threshold (a term is significant at alpha when its threshold ≤ alpha)." },
     },
     additionalProperties: false,
@@ -161,6 +163,7 @@ function report(p: PaperComparisonParams, rho: number, n: number, ranking: Table
     '',
     markdownTable(['term', `${p.ours_label} estimate`, `${p.ours_label} t`, 'paper coefficient', 'paper t', 'same sign', 'same significance'], coefRows, [false, true, true, true, true, false, false]),
     ...extra.statLines(p.ours_label),
+    ...(p.note ? ['', p.note, ''] : []),
   ];
   return lines.join('\n');
 }
