@@ -106,7 +106,8 @@ export function writeConcordances2012(dataDir, specs, names2012, namesByFrom, al
 
 /**
  * The 2012 and 2017 provincial tables, long, with province codes and plain sector codes
- * ("sec07" -> "7"); values copied as published. Tibet (not in provinces.csv) is dropped.
+ * ("sec07" -> "7"); values copied as published, except conversion noise (0 < |v| < 1e-6) written
+ * as 0. Tibet (not in provinces.csv) is dropped.
  * @returns rows [province, year, row, col, value]
  */
 export function provincialTables(paths, provinces) {
@@ -117,7 +118,10 @@ export function provincialTables(paths, provinces) {
     for (const r of readCsv(path).rows) {
       const prov = code.get(r.province_zh);
       if (!prov) continue;
-      out.push([prov, r.year, plain(r.row), plain(r.col), r.value]);
+      // 0 < |v| < 1e-6 (10,000 yuan, below 0.01 yuan) is floating-point noise of the CSV
+      // conversion (e.g. Jiangxi 2017 oil and gas output 5.1e-9): written as 0 (docs/data.md).
+      const v = Number(r.value);
+      out.push([prov, r.year, plain(r.row), plain(r.col), v !== 0 && Math.abs(v) < 1e-6 ? '0' : r.value]);
     }
   }
   const order = new Map(provinces.map((p, i) => [p.code, i]));
