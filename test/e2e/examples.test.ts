@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repo, runJson } from './support.js';
+import { agglo, repo, runJson } from './support.js';
 
 const writers = ['table1', 'table1_md', 'table2', 'table4_csv', 'model_tests', 'comparison', 'estimated_cells'];
 const models = ['pooled', 'within', 'random', 'tests', 'table5'];
@@ -55,5 +55,39 @@ describe('pipelines/examples start from paper.yaml\'s cache', () => {
   it('the years variation reuses every cached province-year table', () => {
     const r = runJson(dir, 'run', 'pipelines/examples/years-2015-2023.yaml');
     expect(r.stages.ras!.items).toEqual({ total: 270, ran: 0, cached: 270, failed: 0 });
+  });
+});
+
+describe('the default study (pipelines/paper.yaml, run in beforeAll)', () => {
+  const read = (f: string) => fs.readFileSync(path.join(dir, 'results', f), 'utf8');
+  const csvRows = (f: string) => read(f).trim().split('\n').map((l) => l.split(','));
+
+  it('balances every province-year from the nearest of the 2012 and 2017 benchmarks', () => {
+    // select-benchmark's note per item: 2011-2014 from 2012, 2015-2023 from 2017 (midpoint 2014.5).
+    const show = (year: number) => JSON.parse(agglo(dir, 'show', 'base', '--item', 'province=JSU', '--item', `year=${year}`, '--json').stdout) as { meta: { year: number } };
+    expect([2011, 2014, 2015, 2023].map((y) => show(y).meta.year)).toEqual([2012, 2012, 2017, 2017]);
+  });
+
+  it('prints province names in Tables 1 and 2 and keeps the code as a column', () => {
+    const t1 = csvRows('table1_agglomeration.csv');
+    expect(t1[0]!.slice(0, 3)).toEqual(['code', 'province', '2011']);
+    expect(t1[1]!.slice(0, 2)).toEqual(['BEJ', 'Beijing']);
+    expect(read('table1_agglomeration.md')).toMatch(/^\| Beijing \| /m);
+    expect(csvRows('table2_ranking.csv')[0]).toEqual(['rank', 'province', 'code', 'mean']);
+  });
+
+  it('says in every table how many cells are estimated, from data/tidy/flags.csv', () => {
+    // avg_wage is estimated in 2011 only (data/tidy/flags.csv), so pcw has 30 of 390.
+    const t4 = csvRows('table4_descriptive.csv');
+    expect(t4[0]).toEqual(['variable', 'n', 'mean', 'sd', 'min', 'max', 'missing', 'estimated', 'note']);
+    const pcw = read('table4_descriptive.csv').split('\n').find((l) => l.startsWith('pcw,'))!;
+    expect(pcw).toContain(',30,Estimated cells of pcw: 30 of 390 (2011: all 30); cell by cell: results/estimated_cells.csv.');
+    expect(read('table4_descriptive.csv').split('\n').find((l) => l.startsWith('gdp,'))).toMatch(/,0,""$|,0,$/);
+    expect(read('table1_agglomeration.md')).toMatch(/Estimated cells of idt: \d+ of 390 \(2011: all 30;/);
+    expect(read('table5_regression.md')).toMatch(/Estimated cells: idt \d+ of 390 .*pcw 30 of 390 \(2011: all 30\)/);
+    expect(read('comparison.md')).toContain('> **Estimated cells.**');
+    const cells = csvRows('estimated_cells.csv');
+    expect(cells[0]).toEqual(['province', 'year', 'variable', 'status', 'because']);
+    expect(cells.length - 1).toBe(390 * 10);
   });
 });
