@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { readCsvFile } from './csv.js';
-import { canonicalScalar, distinct, expandItems } from './items.js';
+import { MAX_ITEMS_PER_STAGE, canonicalScalar, describeItemCount, distinct, expandItems, itemCount } from './items.js';
 import type { PlannedStage } from './plan.js';
 import { StepError } from './step.js';
 import { column } from './table.js';
@@ -41,6 +41,10 @@ export async function expandStageItems(planned: PlannedStage, env: ExpandEnv): P
     }
     if (values.length === 0) return { error: `foreach \`${name}\` has no values: the stage would have no items` };
     dims.push({ name, values });
+  }
+  // Validation bounds what it can see; values from an upstream stage are known only now.
+  if (itemCount(dims.map((d) => d.values.length)) > MAX_ITEMS_PER_STAGE) {
+    return { error: `foreach makes ${describeItemCount(dims.map((d) => ({ name: d.name, size: d.values.length })))}, more than the limit of ${MAX_ITEMS_PER_STAGE.toLocaleString('en-US')} items per stage` };
   }
   return { items: expandItems(dims) };
 }

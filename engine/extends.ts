@@ -14,7 +14,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Document } from 'yaml';
 import type { Diagnostic, SourceRange } from './diagnostic.js';
-import { parsePipelineText, toPlain, type NodePath, type ParsedFile } from './parse.js';
+import { parsePipelineText, readPipelineFile, toPlain, type NodePath, type ParsedFile } from './parse.js';
+import { dict, own } from './dict.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -22,10 +23,10 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 /** Deep merge: maps merge key by key, `null` deletes, anything else replaces. */
 export function mergeDeep(base: unknown, over: unknown): unknown {
   if (!isObj(base) || !isObj(over)) return over;
-  const out: Obj = { ...base };
+  const out: Obj = dict(Object.entries(base));
   for (const [k, v] of Object.entries(over)) {
     if (v === null) delete out[k];
-    else out[k] = mergeDeep(base[k], v);
+    else out[k] = mergeDeep(own(base, k), v);
   }
   return out;
 }
@@ -33,7 +34,7 @@ export function mergeDeep(base: unknown, over: unknown): unknown {
 /** Merges a child pipeline's plain data over its base's. */
 export function mergePipelines(base: Obj, child: Obj): Obj {
   const out: Obj = {};
-  out.params = { ...(isObj(base.params) ? base.params : {}), ...(isObj(child.params) ? child.params : {}) };
+  out.params = dict([...Object.entries(isObj(base.params) ? base.params : {}), ...Object.entries(isObj(child.params) ? child.params : {})]);
   const plugins = [...(Array.isArray(base.plugins) ? base.plugins : []), ...(Array.isArray(child.plugins) ? child.plugins : [])];
   if (plugins.length) out.plugins = [...new Set(plugins)];
   out.stages = mergeDeep(isObj(base.stages) ? base.stages : {}, isObj(child.stages) ? child.stages : {});
@@ -65,17 +66,22 @@ export function resolveExtends(child: ParsedFile, root: string): Extended {
       break;
     }
     const abs = path.resolve(path.dirname(cur.file), ext);
+    const outside = confinement(abs, root);
+    if (outside) {
+      diagnostics.push({ ...at, severity: 'error', code: 'outside-root', message: `\`extends\`: \`${ext}\` ${outside}`, hint: 'a pipeline can only extend files inside the project root (the folder agglo runs in); copy the base into the project' });
+      break;
+    }
     if (chain.some((p) => p.file === abs)) {
       diagnostics.push({ ...at, severity: 'error', code: 'cycle', message: `\`extends\` makes a cycle: ${[...chain.map((p) => p.displayFile), path.relative(root, abs)].join(' → ')}` });
       break;
     }
-    let text: string;
-    try {
-      text = fs.readFileSync(abs, 'utf8');
-    } catch {
-      diagnostics.push({ ...at, severity: 'error', code: 'missing-file', message: `\`extends\`: file \`${ext}\` does not exist (paths are relative to this file)` });
+    const read = readPipelineFile(abs);
+    if (!('text' in read)) {
+      const where = read.reason === 'missing-file' ? ' (paths are relative to this file)' : '';
+      diagnostics.push({ ...at, severity: 'error', code: read.reason, message: `\`extends\`: file \`${ext}\` ${read.message}${where}` });
       break;
     }
+    const text = read.text;
     const r = parsePipelineText(text, abs, path.relative(root, abs));
     diagnostics.push(...r.diagnostics);
     if (!r.parsed) break;
@@ -90,6 +96,30 @@ export function resolveExtends(child: ParsedFile, root: string): Extended {
     merged = mergePipelines(merged, isObj(plain) ? plain : {});
   }
   return { parsed: composite(chain, merged), diagnostics, bases };
+}
+
+/** True when `rel` (from path.relative) leaves the folder it is relative to. */
+function leaves(rel: string): boolean {
+  return rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+}
+
+/**
+ * Why `abs` may not be extended, or undefined when it lies inside the project root. Checked
+ * by name first (`..` out of the root, an absolute path elsewhere), then through symbolic
+ * links, comparing real paths (the root itself may sit behind a link). A file that does not
+ * exist is left to the read, which reports it.
+ */
+function confinement(abs: string, root: string): string | undefined {
+  if (leaves(path.relative(root, abs))) return 'is outside the project root';
+  let real: string;
+  let realRoot: string;
+  try {
+    real = fs.realpathSync(abs);
+    realRoot = fs.realpathSync(root);
+  } catch {
+    return undefined;
+  }
+  return leaves(path.relative(realRoot, real)) ? 'leads through a symbolic link to a file outside the project root' : undefined;
 }
 
 /** A ParsedFile over merged data whose nodes are located in the nearest file defining them. */

@@ -7,6 +7,9 @@
  * the validated pipeline and the planner resolves it per item with {@link interpolateItem}.
  */
 
+import { findCycles, type DependencyEdge } from './cycles.js';
+import { dict } from './dict.js';
+
 /** A path into a YAML value, e.g. `['years', 0]`. */
 export type ValuePath = (string | number)[];
 
@@ -59,7 +62,7 @@ function mapStrings(value: unknown, path: ValuePath, f: (s: string, p: ValuePath
   if (typeof value === 'string') return f(value, path);
   if (Array.isArray(value)) return value.map((v, i) => mapStrings(v, [...path, i], f));
   if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
+    const out = dict<unknown>();
     for (const [k, v] of Object.entries(value)) out[k] = mapStrings(v, [...path, k], f);
     return out;
   }
@@ -117,6 +120,62 @@ export function resolveParamRefs(value: unknown, params: Record<string, unknown>
   return { value: out, problems };
 }
 
+/** Entries of `params:` resolved together, in dependency order. */
+export interface ResolvedParams {
+  /** Every param; those on or behind a cycle are left as written. */
+  readonly value: Record<string, unknown>;
+  readonly problems: RefProblem[];
+  /** Each loop of params that refer to each other (or one to itself), as edges in walk order. */
+  readonly cycles: DependencyEdge<ValuePath>[][];
+  /** Params whose value cannot be known: those on a cycle and those that use one of them. */
+  readonly unresolved: string[];
+}
+
+/**
+ * Resolves references between the entries of `params:` (`b: "${params.a}/x"`). Each param is
+ * resolved once, after every param it uses (Kahn's order), so chains of any length resolve
+ * and nothing is substituted twice. A param that refers to itself, or params that refer to
+ * each other in a loop, have no such order: they are returned as cycles and left as written,
+ * as is every param that uses one of them (its value cannot be known).
+ */
+export function resolveParams(raw: Readonly<Record<string, unknown>>, path: ValuePath = ['params']): ResolvedParams {
+  const names = Object.keys(raw);
+  const edges: DependencyEdge<ValuePath>[] = [];
+  const needs = new Map<string, Set<string>>(names.map((n) => [n, new Set<string>()]));
+  const usedBy = new Map<string, string[]>();
+  for (const name of names) {
+    for (const r of findRefs(raw[name], [...path, name])) {
+      const [root, target] = r.ref.split('.');
+      if (root !== 'params' || target === undefined || !Object.hasOwn(raw, target)) continue;
+      edges.push({ from: name, to: target, where: r.path });
+      const needed = needs.get(name)!;
+      if (needed.has(target)) continue;
+      needed.add(target);
+      const users = usedBy.get(target);
+      if (users) users.push(name);
+      else usedBy.set(target, [name]);
+    }
+  }
+  const value: Record<string, unknown> = { ...raw };
+  const problems: RefProblem[] = [];
+  const waiting = new Map(names.map((n) => [n, needs.get(n)!.size]));
+  const ready = names.filter((n) => waiting.get(n) === 0);
+  for (let i = 0; i < ready.length; i++) {
+    const name = ready[i]!;
+    const r = resolveParamRefs(raw[name], value, [...path, name]);
+    value[name] = r.value;
+    problems.push(...r.problems);
+    for (const user of usedBy.get(name) ?? []) {
+      const left = waiting.get(user)! - 1;
+      waiting.set(user, left);
+      if (left === 0) ready.push(user);
+    }
+  }
+  if (ready.length === names.length) return { value, problems, cycles: [], unresolved: [] };
+  const done = new Set(ready);
+  return { value, problems, cycles: findCycles(names, edges), unresolved: names.filter((n) => !done.has(n)) };
+}
+
 /** `item.year` → `year`; undefined for references that are not to an item dimension. */
 export function itemDimension(ref: string): string | undefined {
   const m = /^item\.([^.]+)$/.exec(ref);
@@ -164,7 +223,9 @@ export function parseRange(s: string): RangeParse {
   if (!m) return { kind: 'bad', message: `\`${s}\` is not a valid range; write two whole numbers as \`FIRST..LAST\`, e.g. \`2011..2023\`` };
   const a = Number(m[1]);
   const b = Number(m[2]);
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return { kind: 'bad', message: `range \`${s}\` has an end too large to count exactly; ends must be between ${Number.MIN_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}` };
   if (a > b) return { kind: 'bad', message: `range \`${s}\` is empty because ${a} > ${b}; write the smaller number first` };
+  // Counted before anything is allocated, so `1..1000000000000` costs nothing.
   if (b - a + 1 > MAX_RANGE) return { kind: 'bad', message: `range \`${s}\` has ${b - a + 1} values, more than the limit of ${MAX_RANGE}` };
   return { kind: 'range', values: Array.from({ length: b - a + 1 }, (_, i) => a + i) };
 }

@@ -16,8 +16,33 @@ export function itemId(item: ItemKey | undefined, dims?: readonly string[]): str
   return keys.map((d) => `${d}=${encodeURIComponent(String(item[d]))}`).join(',');
 }
 
-/** Cartesian product of the dimensions, first dimension varying slowest. */
+/**
+ * The most items one stage may fan out to. Each item is a task with its own fingerprint,
+ * cache entry and state record, so a million is far beyond any study (the paper's largest
+ * stage has 30 provinces × 13 years = 390) yet small enough to plan in memory; without a
+ * bound, `foreach: {i: 1..100000, j: 1..100000}` (each dimension within its own limit) asks
+ * for 10^10 items and exhausts memory.
+ */
+export const MAX_ITEMS_PER_STAGE = 1_000_000;
+
+/** Number of items of a product of dimensions of these sizes (inexact above 2^53, which is fine for a bound). */
+export function itemCount(sizes: readonly number[]): number {
+  return sizes.length === 0 ? 0 : sizes.reduce((a, b) => a * b, 1);
+}
+
+/** "10,000,000,000 items (`i` 100,000 × `j` 100,000)": a count and where it comes from. */
+export function describeItemCount(dims: readonly { name: string; size: number }[]): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `${n(itemCount(dims.map((d) => d.size)))} items (${dims.map((d) => `\`${d.name}\` ${n(d.size)}`).join(' × ')})`;
+}
+
+/**
+ * Cartesian product of the dimensions, first dimension varying slowest. Callers bound the
+ * product by {@link MAX_ITEMS_PER_STAGE} first (validation, and expand.ts for dimensions
+ * known only at run time); more is a bug, caught before anything is allocated.
+ */
 export function expandItems(dims: readonly { name: string; values: readonly (string | number)[] }[]): ItemKey[] {
+  if (itemCount(dims.map((d) => d.values.length)) > MAX_ITEMS_PER_STAGE) throw new Error(`expandItems: ${describeItemCount(dims.map((d) => ({ name: d.name, size: d.values.length })))} is over the limit of ${MAX_ITEMS_PER_STAGE.toLocaleString('en-US')}`);
   let items: ItemKey[] = [{}];
   for (const d of dims) {
     const next: ItemKey[] = [];

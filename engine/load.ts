@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { builtinSteps } from '../steps/index.js';
 import type { Diagnostic } from './diagnostic.js';
-import { parsePipelineText } from './parse.js';
+import { parsePipelineText, readPipelineFile } from './parse.js';
 import { resolveExtends } from './extends.js';
 import type { Pipeline } from './pipeline.js';
 import { planPipeline, type Plan } from './plan.js';
@@ -47,16 +47,14 @@ export async function loadPipeline(file: string, root: string): Promise<Loaded> 
   const displayFile = path.relative(root, abs) || file;
   const registry = builtinRegistry();
   const sources = new Map<string, string>();
-  const noFile = (message: string): Loaded => ({
-    registry, sources, pluginFiles: [],
-    diagnostics: [{ severity: 'error', code: 'missing-file', message, file: displayFile, line: 1, col: 1, endLine: 1, endCol: 1 }],
-  });
-  let text: string;
-  try {
-    text = fs.readFileSync(abs, 'utf8');
-  } catch {
-    return noFile(`pipeline file \`${displayFile}\` does not exist`);
+  const read = readPipelineFile(abs);
+  if (!('text' in read)) {
+    return {
+      registry, sources, pluginFiles: [],
+      diagnostics: [{ severity: 'error', code: read.reason, message: `pipeline file \`${displayFile}\` ${read.message}`, file: displayFile, line: 1, col: 1, endLine: 1, endCol: 1 }],
+    };
   }
+  const text = read.text;
   sources.set(displayFile, text);
   const first = parsePipelineText(text, abs, displayFile);
   const diagnostics = first.diagnostics;

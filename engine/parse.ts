@@ -2,9 +2,26 @@
  * Phase 1: YAML text → a parsed document that remembers where every node came from, so
  * that later phases can point their diagnostics at the exact key or value.
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node, Pair } from 'yaml';
+import fs from 'node:fs';
+import { LineCounter, Scalar, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import type { Alias, Document, Node, Pair } from 'yaml';
 import type { Diagnostic, SourceRange } from './diagnostic.js';
+
+/**
+ * The largest pipeline file (or `extends:` base) read, in bytes. The biggest real pipeline
+ * (pipelines/paper.yaml) is 16 KiB; 10 MiB leaves room for generated files while keeping a
+ * runaway file (a log, a data dump, `/dev/zero` behind a link) from being read into memory.
+ */
+export const MAX_PIPELINE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The `yaml` package's own bound on alias expansion (`maxAliasCount` of `toJS`): roughly how
+ * many times, counting nesting, anchored values may be copied by aliases. Ten times the
+ * package's default of 100, so an anchor can be reused in every stage of a large pipeline,
+ * while a "billion laughs" file (aliases of aliases, growing exponentially) is refused
+ * after about a thousand copies instead of exhausting memory.
+ */
+export const MAX_ALIAS_COUNT = 1000;
 
 /** A path to a YAML node, e.g. `['stages', 'fe', 'params', 'y']`. */
 export type NodePath = readonly (string | number)[];
@@ -87,6 +104,11 @@ export function parsePipelineText(text: string, file: string, displayFile: strin
   for (const e of doc.errors) report('error', e);
   for (const w of doc.warnings) report('warning', w);
   if (doc.errors.length > 0) return { diagnostics };
+  const aliasProblems = checkAliases(doc, (n) => {
+    const span = nodeSpan(n) ?? [0, 0];
+    return toRange(lc, displayFile, span[0], span[1]);
+  });
+  if (aliasProblems.length > 0) return { diagnostics: [...diagnostics, ...aliasProblems] };
 
   const whole = toRange(lc, displayFile, 0, 0);
   const locate = (path: NodePath): SourceRange | undefined => {
@@ -127,8 +149,137 @@ export function pluginSpecifiers(parsed: ParsedFile): { specifier: string; range
   return out;
 }
 
-/** The document as plain data (maps become objects). */
+/** The document as plain data (maps become objects). parsePipelineText has checked its aliases. */
 export function toPlain(parsed: ParsedFile): unknown {
-  return parsed.doc.toJS({ maxAliasCount: 1000 });
+  return parsed.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+}
+
+/**
+ * Aliases the `yaml` package would throw on when the document becomes plain data: one whose
+ * anchor is not defined before it, one inside the value it refers to (a value containing
+ * itself), and expansion beyond {@link MAX_ALIAS_COUNT}. Each becomes a diagnostic at the alias.
+ */
+function checkAliases(doc: Document.Parsed, at: (n: Node) => SourceRange): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const anchors = new Map<string, Node>();
+  const aliases: Alias[] = [];
+  // `visit` walks in document order, as the package resolves aliases: the last anchor of a
+  // name before an alias is the one it refers to.
+  visit(doc, {
+    Node: (_key, node, ancestors) => {
+      if (isAlias(node)) {
+        aliases.push(node);
+        const target = anchors.get(node.source);
+        if (!target) {
+          out.push({ ...at(node), severity: 'error', code: 'unknown-alias', message: `alias \`*${node.source}\` refers to no anchor: \`&${node.source}\` is not defined before it`, hint: `put \`&${node.source}\` on a value above this line, or write the value here` });
+        } else if (ancestors.includes(target)) {
+          out.push({ ...at(node), severity: 'error', code: 'unknown-alias', message: `alias \`*${node.source}\` is inside the value \`&${node.source}\` it refers to, which would contain itself`, hint: 'an alias can only repeat a value that is complete before it' });
+        }
+      } else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  if (out.length > 0 || aliases.length === 0) return out;
+  const culprit = aliasOverLimit(doc, aliases.length);
+  if (culprit !== undefined) {
+    const alias = aliases[culprit]!;
+    out.push({
+      ...at(alias), severity: 'error', code: 'too-many-aliases',
+      message: `alias \`*${alias.source}\` takes the file past the limit of ${MAX_ALIAS_COUNT} alias expansions (the YAML reader's \`maxAliasCount\`, which counts the aliases nested in anchored values)`,
+      hint: 'aliases of values that hold aliases multiply; write the values out, or share them with `${params.NAME}`',
+    });
+  }
+  return out;
+}
+
+/**
+ * Index of the alias at which converting the document passes {@link MAX_ALIAS_COUNT}, or
+ * undefined when it does not. The package resolves aliases in document order and throws at
+ * the one that crosses its limit, so keeping only the first k aliases (the rest made null)
+ * throws exactly when k includes that alias: a binary search finds it with the package's
+ * own count, in a few bounded conversions.
+ */
+function aliasOverLimit(doc: Document.Parsed, count: number): number | undefined {
+  const overLimit = (keep: number): boolean => {
+    const copy = keep === count ? doc : doc.clone();
+    if (keep < count) {
+      let i = 0;
+      visit(copy, { Alias: () => (i++ < keep ? undefined : new Scalar(null)) });
+    }
+    try {
+      copy.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      return false;
+    } catch (e) {
+      if (e instanceof ReferenceError) return true;
+      throw e;
+    }
+  };
+  if (!overLimit(count)) return undefined;
+  let lo = 0; // the first `lo` aliases convert
+  let hi = count; // the first `hi` aliases do not
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (overLimit(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi - 1;
+}
+
+/** Why a pipeline file could not be read; `message` completes "file `x` …". */
+export type PipelineFileProblem =
+  | { readonly reason: 'missing-file'; readonly message: string }
+  | { readonly reason: 'not-a-file'; readonly message: string }
+  | { readonly reason: 'file-too-large'; readonly message: string };
+
+/** Kinds of file that are not regular files, as named in messages. */
+function kindOf(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'a special file';
+}
+
+/** "10 MiB" for whole mebibytes, else exact: "10,485,774 bytes". */
+export function formatBytes(n: number): string {
+  const mib = n / (1024 * 1024);
+  return n > 0 && Number.isInteger(mib) ? `${mib} MiB` : `${n.toLocaleString('en-US')} bytes`;
+}
+
+/**
+ * Reads a pipeline file (UTF-8), refusing anything that is not a regular file before reading
+ * from it (a folder, a FIFO that would block, a device such as `/dev/zero` that never ends)
+ * and any file over `limit` bytes, even one that grows while it is read.
+ */
+export function readPipelineFile(abs: string, limit: number = MAX_PIPELINE_BYTES): { text: string } | PipelineFileProblem {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
+    fd = fs.openSync(abs, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') return { reason: 'not-a-file', message: 'is a folder, not a pipeline file' };
+    return { reason: 'missing-file', message: code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? 'error'})` };
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) return { reason: 'not-a-file', message: `is ${kindOf(st)}, not a pipeline file` };
+    const over = `more than the limit of ${formatBytes(limit)} for a pipeline file`;
+    if (st.size > limit) return { reason: 'file-too-large', message: `is ${formatBytes(st.size)}, ${over}` };
+    const chunks: Buffer[] = [];
+    const buf = Buffer.alloc(64 * 1024);
+    let total = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > limit) return { reason: 'file-too-large', message: `grew while being read to ${over}` };
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+    return { text: Buffer.concat(chunks).toString('utf8') };
+  } catch (e) {
+    return { reason: 'missing-file', message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 

@@ -10,6 +10,8 @@ import type { ValidationContext } from './validate-stages.js';
 import { reportRefProblems, resolveStageRef } from './validate-stages.js';
 import { didYouMean, nameList } from './suggest.js';
 import { describeType } from './pipeline-schema.js';
+import { MAX_ITEMS_PER_STAGE, describeItemCount, itemCount } from './items.js';
+import { dict } from './dict.js';
 
 const DIMENSION = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SOURCE_KEYS = ['file', 'stage', 'column', 'output'];
@@ -28,7 +30,8 @@ export interface ForeachCheck {
 export function checkForeach(ctx: ValidationContext, id: string, raw: Record<string, unknown>): ForeachCheck {
   const dims = Object.keys(raw);
   const deps: { stage: string; path: (string | number)[] }[] = [];
-  const out: Record<string, ForeachSource> = {};
+  const out = dict<ForeachSource>();
+  const sizes = new Map<string, number>();
   let ok = true;
   const base = ['stages', id, 'foreach'];
   for (const [dim, spec] of Object.entries(raw)) {
@@ -44,12 +47,28 @@ export function checkForeach(ctx: ValidationContext, id: string, raw: Record<str
       }
     }
     const src = typeof spec === 'object' && spec !== null && !Array.isArray(spec)
-      ? fromObject(ctx, id, dim, spec as Record<string, unknown>, deps)
+      ? fromObject(ctx, id, dim, spec as Record<string, unknown>, deps, sizes)
       : fromValues(ctx, id, dim, spec);
     if (src) out[dim] = src;
     else ok = false;
+    if (src?.kind === 'values') sizes.set(dim, src.values.length);
   }
+  checkItemCount(ctx, id, sizes, dims.filter((d) => out[d]?.kind === 'stage'));
   return { foreach: ok ? out : undefined, dims, deps };
+}
+
+/**
+ * Bounds the product of the dimensions whose sizes are known now (lists, ranges, CSV
+ * columns) by {@link MAX_ITEMS_PER_STAGE}, before anything is expanded. Dimensions from an
+ * upstream stage are counted when the stage runs (expand.ts).
+ */
+function checkItemCount(ctx: ValidationContext, id: string, sizes: ReadonlyMap<string, number>, unknown: readonly string[]): void {
+  const known = [...sizes].map(([name, size]) => ({ name, size }));
+  if (itemCount(known.map((d) => d.size)) <= MAX_ITEMS_PER_STAGE) return;
+  const later = unknown.length > 0 ? `, before counting ${nameList(unknown)}` : '';
+  ctx.report.error('too-many-items', `stage \`${id}\` fans out to ${describeItemCount(known)}${later}, more than the limit of ${MAX_ITEMS_PER_STAGE.toLocaleString('en-US')} items per stage`, ctx.parsed.locateKey(['stages', id, 'foreach'])!, {
+    hint: 'each item is a separate task; narrow the dimensions or split the stage, or pass a list as a param and let the step loop over it',
+  });
 }
 
 function fromValues(ctx: ValidationContext, id: string, dim: string, spec: unknown): ForeachSource | undefined {
@@ -83,7 +102,7 @@ function fromValues(ctx: ValidationContext, id: string, dim: string, spec: unkno
   return { kind: 'values', values: value as (string | number)[] };
 }
 
-function fromObject(ctx: ValidationContext, id: string, dim: string, spec: Record<string, unknown>, deps: ForeachCheck['deps']): ForeachSource | undefined {
+function fromObject(ctx: ValidationContext, id: string, dim: string, spec: Record<string, unknown>, deps: ForeachCheck['deps'], sizes: Map<string, number>): ForeachSource | undefined {
   const at = ['stages', id, 'foreach', dim];
   let ok = true;
   for (const key of Object.keys(spec)) {
@@ -129,10 +148,12 @@ function fromObject(ctx: ValidationContext, id: string, dim: string, spec: Recor
       ctx.report.error('unknown-column', `file \`${file}\` has no column \`${column}\``, ctx.parsed.locateNearest([...at, 'column']), { hint: didYouMean(column, header) ?? `its columns are ${nameList(header)}` });
       return undefined;
     }
-    if (!rows.slice(1).some((r) => (r[col] ?? '') !== '')) {
+    const values = new Set(rows.slice(1).map((r) => r[col] ?? '').filter((v) => v !== ''));
+    if (values.size === 0) {
       ctx.report.error('empty-foreach', `column \`${column}\` of \`${file}\` has no values, so foreach dimension \`${dim}\` of stage \`${id}\` is empty`, ctx.parsed.locateNearest([...at, 'column']));
       return undefined;
     }
+    sizes.set(dim, values.size);
   }
   return { kind: 'file', path: file, column };
 }

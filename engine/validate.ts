@@ -3,7 +3,7 @@
  * diagnostics. Structure is checked against a JSON Schema (pipeline-schema.ts); `params:`
  * here; stages in validate-stages.ts; dependency cycles last, over the stages' references.
  */
-import { isMap, isScalar } from 'yaml';
+import { isAlias, isMap, isScalar } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
 import type { Pipeline, StageSpec } from './pipeline.js';
 import type { ParsedFile } from './parse.js';
@@ -12,12 +12,13 @@ import type { StepRegistry } from './registry.js';
 import type { StepDefinition } from './step.js';
 import { findCycles } from './cycles.js';
 import type { DependencyEdge } from './cycles.js';
-import { findRefs, parseRange, resolveParamRefs } from './interpolate.js';
+import { findRefs, parseRange, resolveParams } from './interpolate.js';
 import type { ValuePath } from './interpolate.js';
 import { checkStructure } from './pipeline-schema.js';
 import { Reporter, sortDiagnostics } from './validate-report.js';
 import { checkStage, reportRefProblems } from './validate-stages.js';
 import type { ValidationContext } from './validate-stages.js';
+import { dict } from './dict.js';
 
 export { applyParamsSchema } from './params-schema.js';
 
@@ -30,10 +31,13 @@ export interface ValidateOptions {
   readText?(absPath: string): string;
 }
 
-/** Expands ranges and resolves references between entries of `params:`. */
-function resolveFileParams(parsed: ParsedFile, raw: unknown, report: Reporter): Record<string, unknown> {
-  const params: Record<string, unknown> = {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return params;
+/**
+ * Expands ranges and resolves references between entries of `params:`. Also returns the
+ * params whose value cannot be known because of a reported cycle.
+ */
+function resolveFileParams(parsed: ParsedFile, raw: unknown, report: Reporter): { params: Record<string, unknown>; unresolved: Set<string> } {
+  const params = dict<unknown>();
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { params, unresolved: new Set() };
   for (const [k, v] of Object.entries(raw)) {
     const r = typeof v === 'string' ? parseRange(v) : { kind: 'not-range' as const };
     if (r.kind === 'bad') report.error('bad-range', r.message, parsed.locateNearest(['params', k]));
@@ -42,19 +46,25 @@ function resolveFileParams(parsed: ParsedFile, raw: unknown, report: Reporter): 
   for (const ref of findRefs(params, ['params'])) {
     if (ref.ref.startsWith('item')) report.error('unknown-reference', `\`\${${ref.ref}}\` cannot be used in \`params:\``, parsed.locateNearest(ref.path), { hint: 'items exist only inside a stage with `foreach`' });
   }
-  // A param may name another; a few passes resolve chains, and what remains is reported.
-  let cur = params;
-  for (let pass = 0; pass < 8 && findRefs(cur).some((r) => r.ref.startsWith('params.')); pass++) {
-    cur = resolveParamRefs(cur, cur).value as Record<string, unknown>;
+  // A param may name another, in chains of any length, but not in a loop.
+  const resolved = resolveParams(params, ['params']);
+  for (const cycle of resolved.cycles) {
+    const first = cycle[0]!;
+    const names = cycle.map((e) => `\`${e.from}\``);
+    report.error('cycle', cycle.length === 1 ? `param \`${first.from}\` refers to itself` : `params ${names.join(', ')} refer to each other in a loop: ${cycle.map((e) => `\`${e.from}\` uses \`${e.to}\``).join(', ')}`, parsed.locateNearest(first.where), {
+      hint: 'a param can only use params that do not depend on it; write the value itself in one of them',
+      related: cycle.slice(1).map((e) => ({ ...parsed.locateNearest(e.where), message: `\`${e.from}\` uses \`${e.to}\` here` })),
+    });
   }
-  const last = resolveParamRefs(cur, cur, ['params']);
-  reportRefProblems({ parsed, report } as ValidationContext, last.problems.filter((p) => !p.ref.startsWith('item')));
-  return last.value as Record<string, unknown>;
+  reportRefProblems({ parsed, report } as ValidationContext, resolved.problems.filter((p) => !p.ref.startsWith('item')));
+  return { params: resolved.value, unresolved: new Set(resolved.unresolved) };
 }
 
 /** Stage ids in the order they are written (plain objects would put `2011`-like keys first). */
 function stageOrder(parsed: ParsedFile): string[] {
-  const stages = parsed.doc.get('stages', true);
+  const node = parsed.doc.get('stages', true);
+  // `stages: *all` is the anchored map (parsePipelineText has checked the alias resolves).
+  const stages = isAlias(node) ? node.resolve(parsed.doc) : node;
   if (!isMap(stages)) return [];
   return stages.items.map((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)));
 }
@@ -68,7 +78,10 @@ export function validatePipeline(parsed: ParsedFile, registry: StepRegistry, plu
   const data = toPlain(parsed);
   if (!checkStructure(parsed, data, report)) return { diagnostics: sortDiagnostics(report.diagnostics) };
   const doc = data as Record<string, unknown>;
-  const params = resolveFileParams(parsed, doc.params, report);
+  const { params, unresolved } = resolveFileParams(parsed, doc.params, report);
+  // A stage using a param on a cycle is not checked: its values are unknown, and checking
+  // it with the unresolved text would only add errors that follow from the cycle.
+  const usesUnresolved = (stage: unknown) => unresolved.size > 0 && findRefs(stage).some((r) => r.ref.startsWith('params.') && unresolved.has(r.ref.split('.')[1]!));
 
   const rawStages = (typeof doc.stages === 'object' && doc.stages !== null && !Array.isArray(doc.stages) ? doc.stages : {}) as Record<string, unknown>;
   const stageIds = stageOrder(parsed);
@@ -83,6 +96,7 @@ export function validatePipeline(parsed: ParsedFile, registry: StepRegistry, plu
   const specs: StageSpec[] = [];
   const edges: DependencyEdge<ValuePath>[] = [];
   for (const id of stageIds) {
+    if (usesUnresolved(rawStages[id])) continue;
     const r = checkStage(ctx, id, rawStages[id]);
     if (r.spec) specs.push(r.spec);
     for (const d of r.deps) edges.push({ from: id, to: d.stage, where: d.path });

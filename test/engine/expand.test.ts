@@ -91,6 +91,13 @@ describe('expandStageItems', () => {
     expect(r).toEqual({ error: 'foreach `code` takes values from `codes`, whose result is not a table' });
   });
 
+  it('more items than the per-stage limit is an error before the items are made', async () => {
+    // Values from an upstream table are known only at run time: 1,001 × 1,000 > 1,000,000.
+    const up: Value = { kind: 'table', columns: [{ name: 'code', values: Array.from({ length: 1001 }, (_, i) => `c${i}`) }] };
+    const r = await expandStageItems(planned({ code: { kind: 'stage', stage: 'codes', column: 'code' }, n: { kind: 'values', values: Array.from({ length: 1000 }, (_, i) => i) } }), env({ codes: up }));
+    expect(r).toEqual({ error: 'foreach makes 1,001,000 items (`code` 1,001 × `n` 1,000), more than the limit of 1,000,000 items per stage' });
+  });
+
   it('a dimension with no values is an error (the stage would have no items)', async () => {
     const up: Value = { kind: 'table', columns: [{ name: 'code', values: [null, null] }] };
     const r = await expandStageItems(planned({ code: { kind: 'stage', stage: 'codes', column: 'code' } }), env({ codes: up }));

@@ -1,4 +1,5 @@
 /** `extends:` merging and diagnostics that point into the file a node came from. */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeDeep, mergePipelines } from '../../engine/extends.js';
 import { formatDiagnostics } from '../../engine/diagnostics-format.js';
 import { loadPipeline } from '../../engine/load.js';
+import { MAX_PIPELINE_BYTES } from '../../engine/parse.js';
 
 function project(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-extends-'));
@@ -62,5 +64,74 @@ describe('loadPipeline with extends', () => {
     expect((await loadPipeline('a.yaml', dir)).diagnostics.map((d) => d.code)).toEqual(['cycle']);
     const missing = (await loadPipeline('c.yaml', dir)).diagnostics;
     expect(missing[0]).toMatchObject({ code: 'missing-file', file: 'c.yaml', line: 1, col: 10 });
+  });
+});
+
+describe('extends is confined to the project root and read with bounds', () => {
+  const child = (ext: string) => `extends: ${ext}\nstages:\n  out: null\n`;
+  const codeAt = (d: { code: string; file: string; line: number; col: number } | undefined) => d && [d.code, d.file, d.line, d.col];
+
+  it('refuses `..` out of the root, absolute paths outside it and links leading outside it', async () => {
+    const outside = project({ 'base.yaml': base });
+    const dir = project({ 'pipelines/abs.yaml': child(path.join(outside, 'base.yaml')), 'pipelines/zero.yaml': child('/dev/zero') });
+    // `../../agglo-extends-…/base.yaml`: an existing file, reached with `..` out of the root.
+    fs.writeFileSync(path.join(dir, 'pipelines/up.yaml'), child(path.relative(path.join(dir, 'pipelines'), path.join(outside, 'base.yaml'))));
+    fs.symlinkSync(outside, path.join(dir, 'outside'));
+    fs.symlinkSync(path.join(outside, 'base.yaml'), path.join(dir, 'pipelines/link.yaml'));
+    fs.writeFileSync(path.join(dir, 'pipelines/via-link.yaml'), child('link.yaml'));
+    fs.writeFileSync(path.join(dir, 'pipelines/via-folder-link.yaml'), child('../outside/base.yaml'));
+    for (const f of ['up', 'abs', 'zero']) {
+      const [d, ...rest] = (await loadPipeline(`pipelines/${f}.yaml`, dir)).diagnostics;
+      expect(rest).toEqual([]);
+      expect(codeAt(d)).toEqual(['outside-root', `pipelines/${f}.yaml`, 1, 10]);
+      expect(d!.message).toMatch(/^`extends`: `.*` is outside the project root$/);
+    }
+    for (const f of ['via-link', 'via-folder-link']) {
+      const [d] = (await loadPipeline(`pipelines/${f}.yaml`, dir)).diagnostics;
+      expect(codeAt(d)).toEqual(['outside-root', `pipelines/${f}.yaml`, 1, 10]);
+      expect(d!.message).toContain('leads through a symbolic link to a file outside the project root');
+    }
+  });
+
+  it('follows links that stay inside the root, and a root reached through a link', async () => {
+    const dir = project({ 'pipelines/base.yaml': base, 'data/p.csv': 'a\n1\n' });
+    fs.symlinkSync('base.yaml', path.join(dir, 'pipelines/alias.yaml'));
+    fs.writeFileSync(path.join(dir, 'pipelines/child.yaml'), child('alias.yaml'));
+    expect((await loadPipeline('pipelines/child.yaml', dir)).diagnostics).toEqual([]);
+    const linkedRoot = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-link-')), 'project');
+    fs.symlinkSync(dir, linkedRoot);
+    expect((await loadPipeline('pipelines/child.yaml', linkedRoot)).diagnostics).toEqual([]);
+  });
+
+  it('refuses folders, devices and FIFOs inside the root before reading them', async () => {
+    const dir = project({ 'pipelines/folder.yaml/x': '', 'pipelines/a.yaml': child('folder.yaml'), 'pipelines/b.yaml': child('zero.yaml'), 'pipelines/c.yaml': child('fifo.yaml') });
+    fs.symlinkSync('/dev/zero', path.join(dir, 'pipelines/zero.yaml'));
+    const messages: Record<string, string> = { a: 'is a folder', b: 'is a device' };
+    if (spawnSync('mkfifo', [path.join(dir, 'pipelines/fifo.yaml')]).status === 0) messages.c = 'is a named pipe (FIFO)';
+    for (const [f, kind] of Object.entries(messages)) {
+      // A device is outside the root only when the root is not `/`; test the read itself by
+      // taking the device's own folder as the root.
+      const root = f === 'b' ? '/' : dir;
+      const file = path.relative(root, path.join(dir, `pipelines/${f}.yaml`));
+      const [d, ...rest] = (await loadPipeline(file, root)).diagnostics;
+      expect(rest).toEqual([]);
+      expect(codeAt(d)).toEqual(['not-a-file', file, 1, 10]);
+      expect(d!.message).toContain(kind);
+    }
+  });
+
+  it('refuses a base over the size limit, naming the size, at the `extends:` value', async () => {
+    const dir = project({ 'pipelines/child.yaml': child('big.yaml'), 'pipelines/big.yaml': `# ${'x'.repeat(MAX_PIPELINE_BYTES)}\nstages: {}\n` });
+    const [d, ...rest] = (await loadPipeline('pipelines/child.yaml', dir)).diagnostics;
+    expect(rest).toEqual([]);
+    expect(codeAt(d)).toEqual(['file-too-large', 'pipelines/child.yaml', 1, 10]);
+    expect(d!.message).toBe(`\`extends\`: file \`big.yaml\` is ${(MAX_PIPELINE_BYTES + 14).toLocaleString('en-US')} bytes, more than the limit of 10 MiB for a pipeline file`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an undefined alias in a base is reported in the base, not thrown', async () => {
+    const dir = project({ 'pipelines/base.yaml': 'params:\n  x: *nope\nstages: {}\n', 'pipelines/child.yaml': child('base.yaml') });
+    const l = await loadPipeline('pipelines/child.yaml', dir);
+    expect(l.diagnostics.map(codeAt)).toEqual([['unknown-alias', 'pipelines/base.yaml', 2, 6]]);
   });
 });

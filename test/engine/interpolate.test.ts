@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { findRefs, interpolateItem, parseRange, resolveParamRefs, substituteSample } from '../../engine/interpolate.js';
+import { findRefs, interpolateItem, parseRange, resolveParamRefs, resolveParams, substituteSample } from '../../engine/interpolate.js';
 
 describe('parseRange', () => {
   test('expands inclusive integer ranges', () => {
@@ -11,6 +11,11 @@ describe('parseRange', () => {
   });
   test('rejects attempted ranges that are wrong', () => {
     for (const s of ['2011..20l3', '2023..2011', '2011...2023', '1..1000000']) expect(parseRange(s).kind).toBe('bad');
+  });
+  test('huge ranges are refused by counting, before anything is allocated', () => {
+    for (const s of ['1..1e12', '1..1000000000000', '-99999999999999999999..1']) expect(parseRange(s).kind).toBe('bad');
+    // Ends beyond 2^53 cannot be counted exactly (both would read as 9007199254740992).
+    expect(parseRange('9007199254740993..9007199254740993')).toMatchObject({ kind: 'bad', message: expect.stringContaining('too large to count exactly') });
   });
 });
 
@@ -58,4 +63,25 @@ test('substituteSample reports what it could not resolve', () => {
 
 test('findRefs walks lists and maps', () => {
   expect(findRefs({ a: ['${params.x} ${item.y}'] })).toEqual([{ path: ['a', 0], ref: 'params.x' }, { path: ['a', 0], ref: 'item.y' }]);
+});
+
+describe('resolveParams', () => {
+  test('resolves each param after the params it uses, whatever their order', () => {
+    const r = resolveParams({ path: 'data/${params.dir}/${params.year}.csv', dir: '${params.base}', base: 'io', year: '${params.years.0}', years: [2011] });
+    expect(r.value).toEqual({ path: 'data/io/2011.csv', dir: 'io', base: 'io', year: 2011, years: [2011] });
+    expect(r.cycles).toEqual([]);
+  });
+  test('a loop is returned as a cycle with where each reference is; its params and their users stay as written', () => {
+    const r = resolveParams({ a: '${params.b}', b: ['${params.a}'], c: 'x-${params.a}', d: '${params.d}', e: 1 });
+    expect(r.cycles.map((c) => c.map((e) => [e.from, e.to, e.where]))).toEqual([
+      [['a', 'b', ['params', 'a']], ['b', 'a', ['params', 'b', 0]]],
+      [['d', 'd', ['params', 'd']]],
+    ]);
+    expect(r.unresolved).toEqual(['a', 'b', 'c', 'd']);
+    expect(r.value).toEqual({ a: '${params.b}', b: ['${params.a}'], c: 'x-${params.a}', d: '${params.d}', e: 1 });
+  });
+  test('unknown names are problems, as in resolveParamRefs', () => {
+    const r = resolveParams({ a: '${params.nope}', b: 2 });
+    expect(r.problems.map((p) => [p.code, p.path, p.missing, p.candidates])).toEqual([['unknown-reference', ['params', 'a'], 'nope', ['a', 'b']]]);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignment, distinct, expandItems, indexByShared, itemId } from '../../engine/items.js';
+import { MAX_ITEMS_PER_STAGE, alignment, distinct, expandItems, indexByShared, itemId } from '../../engine/items.js';
 
 describe('itemId', () => {
   it('joins dimension=value pairs in the given dimension order', () => {
@@ -33,6 +33,12 @@ describe('expandItems', () => {
 
   it('gives no items when a dimension has no values', () => {
     expect(expandItems([{ name: 'p', values: ['A'] }, { name: 'y', values: [] }])).toEqual([]);
+  });
+
+  it('refuses a product over the per-stage limit before making any item (callers check first)', () => {
+    const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+    expect(() => expandItems([{ name: 'i', values: range(1001) }, { name: 'j', values: range(1000) }])).toThrow(/1,001,000 items .* over the limit of 1,000,000/);
+    expect(MAX_ITEMS_PER_STAGE).toBe(1_000_000);
   });
 });
 

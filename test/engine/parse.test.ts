@@ -1,5 +1,9 @@
-import { describe, expect, test } from 'vitest';
-import { parsePipelineText, pluginSpecifiers } from '../../engine/parse.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { loadPipeline } from '../../engine/load.js';
+import { MAX_PIPELINE_BYTES, parsePipelineText, pluginSpecifiers, toPlain } from '../../engine/parse.js';
 
 const text = [
   'plugins: [examples/plugins/a.mjs, 3, my-package]', // line 1
@@ -50,5 +54,62 @@ describe('syntax errors', () => {
   test('a duplicate key is reported as such', () => {
     const r = parsePipelineText('stages:\n  a: { step: x }\n  a: { step: y }\n', '/abs/p.yaml', 'p.yaml');
     expect(r.diagnostics.map((d) => [d.code, d.line, d.col])).toEqual([['duplicate-key', 3, 3]]);
+  });
+});
+
+describe('aliases (`*name`) are checked, never thrown', () => {
+  test('an alias to an anchor that is not defined is a located diagnostic', () => {
+    const r = parsePipelineText('params:\n  d: *nope\nstages: {}\n', '/abs/p.yaml', 'p.yaml');
+    expect(r.parsed).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.col, d.endCol])).toEqual([['unknown-alias', 2, 6, 11]]);
+  });
+  test('an alias inside the value it refers to (a value containing itself) is a located diagnostic', () => {
+    const r = parsePipelineText('params:\n  a: &x [1, *x]\n', '/abs/p.yaml', 'p.yaml');
+    expect(r.parsed).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.col])).toEqual([['unknown-alias', 2, 13]]);
+  });
+  test('expansion stops at the yaml package\'s maxAliasCount, at the alias that passes it', () => {
+    // One scalar anchor used 1,000 times: the package counts 1 + uses, so the 1,000th use
+    // passes its limit of 1,000 (nested aliases, as in alias-bomb.yaml, multiply the count).
+    const uses = Array.from({ length: 1000 }, (_, i) => `  u${i}: *y`).join('\n');
+    const r = parsePipelineText(`params:\n  y: &y 2011\n${uses}\n`, '/abs/p.yaml', 'p.yaml');
+    expect(r.parsed).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.col])).toEqual([['too-many-aliases', 1002, 9]]);
+    expect(r.diagnostics[0]!.message).toContain('limit of 1000 alias expansions');
+    expect(r.diagnostics[0]!.message).toContain('maxAliasCount');
+  });
+  test('an anchor reused within the limit is fine', () => {
+    const uses = Array.from({ length: 100 }, (_, i) => `  s${i}: { step: summarize, params: *p }`).join('\n');
+    const r = parsePipelineText(`params:\n  common: &p { label: x }\nstages:\n${uses}\n`, '/abs/p.yaml', 'p.yaml');
+    expect(r.diagnostics).toEqual([]);
+    expect((toPlain(r.parsed!) as { stages: Record<string, unknown> }).stages.s99).toEqual({ step: 'summarize', params: { label: 'x' } });
+  });
+});
+
+describe('loading a pipeline file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-parse-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  test('a billion-laughs file is a diagnostic, not a crash', async () => {
+    const levels = ['  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 9; i++) {
+      const [p, c] = [String.fromCharCode(96 + i), String.fromCharCode(97 + i)];
+      levels.push(`  ${c}: &${c} [${Array(9).fill(`*${p}`).join(', ')}]`);
+    }
+    fs.writeFileSync(path.join(dir, 'laughs.yaml'), `params:\n${levels.join('\n')}\nstages: {}\n`);
+    const l = await loadPipeline('laughs.yaml', dir);
+    expect(l.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([['too-many-aliases', 'laughs.yaml', 6]]);
+    expect(l.plan).toBeUndefined();
+  });
+  test('a pipeline over the size limit is refused, naming the limit', async () => {
+    fs.writeFileSync(path.join(dir, 'big.yaml'), `# ${'x'.repeat(MAX_PIPELINE_BYTES)}\nstages: {}\n`);
+    const [d, ...rest] = (await loadPipeline('big.yaml', dir)).diagnostics;
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ code: 'file-too-large', file: 'big.yaml', line: 1, col: 1 });
+    expect(d!.message).toBe(`pipeline file \`big.yaml\` is ${(MAX_PIPELINE_BYTES + 14).toLocaleString('en-US')} bytes, more than the limit of 10 MiB for a pipeline file`);
+  });
+  test('a folder is not a pipeline file', async () => {
+    fs.mkdirSync(path.join(dir, 'folder.yaml'));
+    const [d] = (await loadPipeline('folder.yaml', dir)).diagnostics;
+    expect(d).toMatchObject({ code: 'not-a-file', message: 'pipeline file `folder.yaml` is a folder, not a pipeline file' });
   });
 });

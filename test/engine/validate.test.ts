@@ -109,6 +109,31 @@ describe('problems', () => {
     const [d] = validate(text).diagnostics;
     expect(d!.message).toBe('param `year` of stage `s` must be an integer, not a string (from `${item.p}` with the first item)');
   });
+  test('params that refer to each other in a loop are a cycle naming each, with related places', () => {
+    const text = 'params:\n  a: "${params.b}"\n  b: x-${params.c}\n  c: "${params.a}"\n  d: "${params.d.e}"\nstages: {}\n';
+    const r = validate(text);
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.col, d.message])).toEqual([
+      ['cycle', 2, 6, 'params `a`, `b`, `c` refer to each other in a loop: `a` uses `b`, `b` uses `c`, `c` uses `a`'],
+      ['cycle', 5, 6, 'param `d` refers to itself'],
+    ]);
+    expect(r.diagnostics[0]!.related!.map((x) => [x.line, x.message])).toEqual([[3, '`b` uses `c` here'], [4, '`c` uses `a` here']]);
+  });
+  test('chains of params resolve whatever their length and order', () => {
+    // Each param uses the next one, declared after it.
+    const chain = Array.from({ length: 12 }, (_, i) => `  p${i}: "${i === 11 ? 'data/panel.csv' : `\${params.p${i + 1}}`}"`).join('\n');
+    const r = validate(`params:\n${chain}\nstages:\n  s: { step: read-csv, params: { path: "\${params.p0}" } }\n`);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipeline!.params.p0).toBe('data/panel.csv');
+  });
+  test('the product of a stage\'s foreach dimensions is bounded before anything is expanded', () => {
+    // 1,001 distinct provinces in a CSV × 1,000 years: each dimension is fine, the product is not.
+    const csv = `province\n${Array.from({ length: 1001 }, (_, i) => `P${i}`).join('\n')}\n`;
+    const { parsed } = parsePipelineText('stages:\n  s:\n    step: summarize\n    foreach: { p: { file: data/p.csv, column: province }, y: 1..1000, u: { stage: s0, column: x } }\n    inputs: { data: s0 }\n  s0: { step: read-csv, params: { path: data/p.csv } }\n', path.join(root, 'p.yaml'), 'p.yaml');
+    const r = validatePipeline(parsed!, fakeRegistry(), [], { root, fileExists: () => true, readText: () => csv });
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.col, d.message])).toEqual([
+      ['too-many-items', 4, 5, 'stage `s` fans out to 1,001,000 items (`p` 1,001 × `y` 1,000), before counting `u`, more than the limit of 1,000,000 items per stage'],
+    ]);
+  });
   test('a non-map file stops after the structure check', () => {
     const { parsed } = parsePipelineText('- a\n- b\n', '/x.yaml', 'x.yaml');
     const r = validatePipeline(parsed!, fakeRegistry(), [], { root, fileExists: () => true });
