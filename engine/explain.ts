@@ -3,6 +3,7 @@
  * wins (missing record → step version → params → inputs → upstream), as in wireit/DVC.
  */
 import { canonicalJson } from './canonical.js';
+import { own } from './dict.js';
 import type { ItemState, StageState } from './state.js';
 
 export interface CurrentParts {
@@ -29,11 +30,11 @@ export function explainMiss(prevStage: StageState | undefined, prevItem: ItemSta
   if (changed.length > 0) return changed.map((k) => `param \`${k}\` changed`).join(', ');
   if (!prevItem) return isItem ? 'new item' : 'never run';
   for (const [name, h] of Object.entries(cur.files)) {
-    if (prevItem.files?.[name] !== h) return `file \`${name}\` changed`;
+    if (own(prevItem.files, name) !== h) return `file \`${name}\` changed`;
   }
   for (const [name, h] of Object.entries(cur.inputs)) {
-    if (prevItem.inputs?.[name] !== h) {
-      const label = cur.inputLabels[name] ?? name;
+    if (own(prevItem.inputs, name) !== h) {
+      const label = own(cur.inputLabels, name) ?? name;
       return label.startsWith('file ') ? `input ${label} changed` : `upstream ${label} changed`;
     }
   }
@@ -42,7 +43,7 @@ export function explainMiss(prevStage: StageState | undefined, prevItem: ItemSta
 
 function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((k) => canonicalJson(a[k], true) !== canonicalJson(b[k], true)).sort();
+  return [...keys].filter((k) => canonicalJson(own(a, k), true) !== canonicalJson(own(b, k), true)).sort();
 }
 
 /** One line for a stage from its items' reasons, e.g. "2 new items; param `x` changed (3 items)". */

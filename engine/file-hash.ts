@@ -4,7 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkFileHashMemo } from './cache-meta.js';
 import { sha256 } from './canonical.js';
+import { dict, own } from './dict.js';
 import type { Store } from './store.js';
 
 interface MemoEntry { size: number; mtimeMs: number; hash: string }
@@ -14,8 +16,9 @@ export class FileHasher {
   private dirty = false;
 
   constructor(private readonly root: string, private readonly store: Store) {
-    const m = store.readState('file-hashes');
-    this.memo = m && typeof m === 'object' ? (m as Record<string, MemoEntry>) : {};
+    // Keys are project paths, i.e. user text: a file may be called `constructor` (the memo is
+    // a dict). Entries of another shape (a hand edit, a damaged file) are dropped: re-read.
+    this.memo = checkFileHashMemo(store.readState('file-hashes'));
   }
 
   /** sha256 of the file's bytes, or undefined when it does not exist. */
@@ -28,7 +31,7 @@ export class FileHasher {
     }
     if (!st.isFile()) return undefined;
     const key = path.relative(this.root, absPath);
-    const m = this.memo[key];
+    const m = own(this.memo, key);
     if (m && m.size === st.size && m.mtimeMs === st.mtimeMs) return m.hash;
     const hash = sha256(fs.readFileSync(absPath));
     this.memo[key] = { size: st.size, mtimeMs: st.mtimeMs, hash };

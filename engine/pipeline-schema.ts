@@ -6,6 +6,7 @@
 import type { ErrorObject } from 'ajv';
 import type { ParsedFile, NodePath } from './parse.js';
 import { ajv } from './params-schema.js';
+import { own } from './dict.js';
 import type { Reporter } from './validate-report.js';
 import { didYouMean, nameList } from './suggest.js';
 
@@ -63,7 +64,7 @@ export function nodePathOf(instancePath: string, data: unknown): (string | numbe
   for (const raw of instancePath.split('/').slice(1)) {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (Array.isArray(cur)) { out.push(Number(seg)); cur = cur[Number(seg)]; }
-    else { out.push(seg); cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[seg] : undefined; }
+    else { out.push(seg); cur = typeof cur === 'object' && cur !== null ? own(cur as Record<string, unknown>, seg) : undefined; }
   }
   return out;
 }
@@ -109,7 +110,7 @@ export function checkStructure(parsed: ParsedFile, data: unknown, report: Report
       });
     } else if (e.keyword === 'type') {
       const want = String(p.type).split(',').filter((t) => t !== 'null').map((t) => TYPE_WORDS[t] ?? t).join(' or ');
-      const value = path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], data);
+      const value = path.reduce<unknown>((v, k) => (typeof v !== 'object' || v === null ? undefined : Array.isArray(v) ? v[k as number] : own(v as Record<string, unknown>, String(k))), data);
       if (path.length === 2 && path[0] === 'stages' && (value === null || value === undefined)) {
         report.error('missing-step', `stage \`${path[1]}\` is empty`, parsed.locateKey(path) ?? parsed.locateNearest(path), {
           hint: 'give it at least `step: NAME`; `agglo steps` lists the registered steps',

@@ -1,11 +1,11 @@
 /**
- * Planning: the stages as a DAG (graphlib), in topological order, each with its step and
- * its fan-out dimensions. Items themselves are expanded by the runner, because a foreach
- * can take its values from an upstream stage's table, known only once that stage ran.
+ * Planning: the stages as a DAG (engine/stage-graph.ts), in topological order, each with
+ * its step and its fan-out dimensions. Items themselves are expanded by the runner, because
+ * a foreach can take its values from an upstream stage's table, known only once that stage ran.
  */
-import { Graph, alg } from '@dagrejs/graphlib';
 import type { Pipeline, StageSpec } from './pipeline.js';
 import type { RegisteredStep, StepRegistry } from './registry.js';
+import { StageGraph } from './stage-graph.js';
 
 export interface PlannedStage {
   readonly spec: StageSpec;
@@ -23,7 +23,7 @@ export interface Plan {
   readonly stages: ReadonlyMap<string, PlannedStage>;
   /** Topological order; ties keep declaration order. */
   readonly order: readonly string[];
-  readonly graph: Graph;
+  readonly graph: StageGraph;
 }
 
 export function stageDeps(spec: StageSpec): string[] {
@@ -35,7 +35,7 @@ export function stageDeps(spec: StageSpec): string[] {
 
 /** Builds the plan of a validated pipeline (validation has already rejected cycles). */
 export function planPipeline(pipeline: Pipeline, registry: StepRegistry): Plan {
-  const graph = new Graph({ directed: true });
+  const graph = new StageGraph();
   const stages = new Map<string, PlannedStage>();
   for (const spec of pipeline.stages) {
     const step = registry.get(spec.step);
@@ -52,7 +52,7 @@ export function planPipeline(pipeline: Pipeline, registry: StepRegistry): Plan {
  * A stage whose step observes the pipeline waits for every stage that is neither
  * downstream of it nor another observer (which would make a cycle).
  */
-function addObservers(stages: Map<string, PlannedStage>, graph: Graph): void {
+function addObservers(stages: Map<string, PlannedStage>, graph: StageGraph): void {
   const observers = [...stages.values()].filter((s) => s.step.def.observesPipeline);
   for (const o of observers) {
     const down = new Set<string>();
@@ -67,7 +67,7 @@ function addObservers(stages: Map<string, PlannedStage>, graph: Graph): void {
 }
 
 /** Kahn's algorithm, picking the earliest-declared ready stage first (stable output). */
-function topoOrder(pipeline: Pipeline, graph: Graph): string[] {
+function topoOrder(pipeline: Pipeline, graph: StageGraph): string[] {
   const pos = new Map(pipeline.stages.map((s, i) => [s.id, i]));
   const indeg = new Map<string, number>();
   for (const n of graph.nodes()) indeg.set(n, graph.predecessors(n)?.length ?? 0);
@@ -84,8 +84,8 @@ function topoOrder(pipeline: Pipeline, graph: Graph): string[] {
     }
   }
   if (order.length !== graph.nodeCount()) {
-    const cycle = alg.findCycles(graph)[0] ?? [];
-    throw new Error(`bug: cycle ${cycle.join(' -> ')} after validation`);
+    const stuck = graph.nodes().filter((n) => !order.includes(n));
+    throw new Error(`bug: cycle among ${stuck.join(', ')} after validation`);
   }
   return order;
 }

@@ -25,7 +25,7 @@ export async function runStepInProcess(def: StepDefinition, req: TaskRequest): P
       },
     });
     const declared = Object.keys(def.outputs);
-    const missing = declared.filter((o) => !(o in outputs));
+    const missing = declared.filter((o) => typeof outputs !== 'object' || outputs === null || !Object.hasOwn(outputs, o));
     if (missing.length > 0) throw new Error(`step ${def.name} did not return output(s) ${missing.join(', ')}`);
     return { ok: true, outputs, files, notes, ms: performance.now() - t0 };
   } catch (e) {

@@ -9,6 +9,7 @@ import { decodeValue, encodeValue, hashOf } from './canonical.js';
 import { explainMiss, type CurrentParts } from './explain.js';
 import { FileHasher } from './file-hash.js';
 import { CACHE_FORMAT, fingerprint } from './fingerprint.js';
+import { dict, own } from './dict.js';
 import { gather, InputSelector, selectionHash } from './inputs.js';
 import { interpolateItem } from './interpolate.js';
 import { itemId } from './items.js';
@@ -18,7 +19,9 @@ import type { EngineContext, RunEvent, RunOptions, RunReport, StageReport, Stage
 import { buildPipelineInfo, pipelineInfoHash } from './pipeline-info.js';
 import { reuseUnchangedStage, stageDigest, stageKey } from './stage-key.js';
 import { stageReport } from './stage-report.js';
-import { loadState, stateName, type ItemState, type PipelineState } from './state.js';
+import { resultsPathProblem, quotePath } from './cache-meta.js';
+import { resultsTarget } from './results-target.js';
+import { readPipelineState, stateName, type ItemState, type LoadedState, type PipelineState } from './state.js';
 import { writeFileAtomic } from './store.js';
 import { expandStageItems } from './expand.js';
 import { StepError, type StepDefinition } from './step.js';
@@ -39,6 +42,8 @@ class Runner {
   private readonly next: PipelineState;
   private readonly stateKey: string;
   private readonly prevExists: boolean;
+  /** Whether a stage's (or item's) entry in the previous state was left out as damaged. */
+  private readonly damaged: LoadedState['damaged'];
   private aborted = false;
   /** Whether the pipeline state changed (a no-op run does not rewrite it). */
   private dirty = false;
@@ -51,11 +56,18 @@ class Runner {
     this.limit = pLimit(Math.max(1, opts.jobs));
     this.stateKey = stateName(ctx.root, ctx.plan.pipeline.file);
     const rel = path.relative(ctx.root, ctx.plan.pipeline.file);
-    this.prev = loadState(ctx.store, this.stateKey, rel);
-    this.prevExists = Object.keys(this.prev.stages).length > 0;
+    const loaded = readPipelineState(ctx.store, this.stateKey, rel);
+    this.prev = loaded.state;
+    this.damaged = loaded.damaged;
+    // A damaged state is rewritten by the next run, whatever else it does.
+    this.prevExists = Object.keys(this.prev.stages).length > 0 && loaded.problems.length === 0;
+    if (loaded.problems.length > 0) {
+      const more = loaded.problems.length > 1 ? `; and ${loaded.problems.length - 1} more` : '';
+      this.warn(`the cache state cache/state/${this.stateKey}.json is damaged (it ${loaded.problems[0]}${more}); what it held for those entries is ignored and recomputed`);
+    }
     // Stages deleted from the pipeline drop out of its state (gc may then collect them).
     const kept = Object.entries(this.prev.stages).filter(([id]) => ctx.plan.stages.has(id));
-    this.next = { version: 1, file: rel, stages: Object.fromEntries(kept) };
+    this.next = { version: 1, file: rel, stages: dict(kept) };
   }
 
   private emit(e: RunEvent): void {
@@ -78,7 +90,7 @@ class Runner {
     }
     await Promise.all(done.values());
     if (!this.opts.dryRun) {
-      const removed = Object.keys(this.prev.stages).some((id) => !(id in this.next.stages));
+      const removed = Object.keys(this.prev.stages).some((id) => !Object.hasOwn(this.next.stages, id));
       if (this.dirty || removed || !this.prevExists) this.ctx.store.writeState(this.stateKey, this.next);
       this.hasher.save();
       this.ctx.store.flush();
@@ -137,14 +149,14 @@ class Runner {
     const keys: (ItemKey | undefined)[] = planned.dims.length ? run.items : [undefined];
     run.tasks = keys.map((item) => ({ item, id: itemId(item, planned.dims) }));
 
-    const prevStage = this.prev.stages[id];
+    const prevStage = own(this.prev.stages, id);
     run.prevStage = prevStage;
     run.selectors = new Map();
     for (const [name, ref] of Object.entries(planned.spec.inputs)) {
       if (ref.kind === 'stage') run.selectors.set(name, new InputSelector(this.runs.get(ref.stage)!, planned.dims));
     }
     run.key = stageKey(run, { hashFile: (rel) => this.hashFile(rel), digest: (st, out) => this.digest(st, out) });
-    if (!reuseUnchangedStage(run, this.ctx.store)) {
+    if (!reuseUnchangedStage(run, this.ctx.store, (written) => this.unrestorable(written, true) === undefined)) {
       this.dirty = true;
       for (const task of run.tasks) this.decide(run, task);
     }
@@ -154,7 +166,7 @@ class Runner {
     const toRun = run.tasks.filter((t) => t.status === undefined);
     if (!this.opts.dryRun) {
       await Promise.all(toRun.map((t) => this.limit(() => this.execute(run, t))));
-      for (const t of run.tasks) if (t.status === 'cached') this.restoreFiles(run, t);
+      for (const t of run.tasks) if (t.status === 'cached') await this.restoreFiles(run, t);
     } else {
       for (const t of toRun) t.status = 'would-run';
     }
@@ -166,15 +178,16 @@ class Runner {
   private decide(run: StageRun, task: Task): void {
     const cur = this.prepare(run, task);
     if (!cur) return;
-    const prevItem = run.prevStage?.items[task.id];
-    const hit = this.lookup(task.fp!, prevItem);
-    if (hit) {
+    const prevItem = own(run.prevStage?.items, task.id);
+    const found = this.lookup(task.fp!, prevItem);
+    if ('outputs' in found) {
       task.status = 'cached';
-      task.outputs = hit.outputs;
-      task.state = { ...task.state!, outputs: hit.outputs, ...(Object.keys(hit.written).length ? { written: hit.written } : {}) };
+      task.outputs = found.outputs;
+      task.state = { ...task.state!, outputs: found.outputs, ...(Object.keys(found.written).length ? { written: found.written } : {}) };
       return;
     }
-    task.reason = explainMiss(run.prevStage, prevItem, cur, task.item !== undefined);
+    task.reason = found.reason
+      ?? (!prevItem && this.damaged(run.id, task.id) ? 'cache entry missing or damaged' : explainMiss(run.prevStage, prevItem, cur, task.item !== undefined));
   }
 
   /**
@@ -193,7 +206,7 @@ class Runner {
       return this.failTask(task, 'invalid-params', checked.errors.map((e) => `param ${e.path}: ${e.message}`).join('; '));
     }
     task.params = checked.params;
-    const files: Record<string, string> = {};
+    const files = dict<string>();
     const checks: { path: string; abs: string; hash: string }[] = [];
     for (const f of filePathParams(def.params, checked.params)) {
       const abs = path.resolve(this.ctx.root, f.value);
@@ -202,9 +215,9 @@ class Runner {
       files[f.value] = h;
       checks.push({ path: f.value, abs, hash: h });
     }
-    const inputs: Record<string, string> = {};
-    const labels: Record<string, string> = {};
-    const loaders: Record<string, () => Promise<Value>> = {};
+    const inputs = dict<string>();
+    const labels = dict<string>();
+    const loaders = dict<() => Promise<Value>>();
     let unknownUpstream: string | undefined;
     for (const [name, ref] of Object.entries(spec.inputs)) {
       if (ref.kind === 'file') {
@@ -280,8 +293,11 @@ class Runner {
     return this.digests.get(key);
   }
 
-  /** The outputs (and written files) for a fingerprint if the cache has them intact. */
-  private lookup(fp: string, prevItem: ItemState | undefined): { outputs: Record<string, string>; written: Record<string, string> } | undefined {
+  /**
+   * The outputs (and written files) for a fingerprint if the cache has them intact; else
+   * the reason for the miss when explainMiss cannot know it (a results file lost for good).
+   */
+  private lookup(fp: string, prevItem: ItemState | undefined): { outputs: Record<string, string>; written: Record<string, string> } | { reason?: string } {
     const store = this.ctx.store;
     // Fast path for no-op reruns: the pipeline state already knows this fingerprint, so
     // 100,000 cached items cost no record reads.
@@ -291,9 +307,38 @@ class Runner {
       const rec = store.getRecord(fp);
       if (rec) hit = { outputs: rec.outputs, written: rec.files };
     }
-    if (!hit) return undefined;
-    for (const h of Object.values(hit.outputs)) if (!store.verifyObject(h)) return undefined;
-    return hit;
+    if (!hit) return {};
+    for (const h of Object.values(hit.outputs)) if (!store.verifyObject(h)) return {};
+    const lost = this.unrestorable(hit.written);
+    return lost === undefined ? hit : { reason: lost };
+  }
+
+  /**
+   * Why a cached task's results/ files cannot all be there after this run, or undefined when
+   * each is in place or can be restored from an intact cached copy. A file that is neither
+   * would be lost for good, so its task is a miss and recomputed in this run. The bytes of a
+   * file to restore are read and verified now (not trusted on the size/mtime memo), so that
+   * `status` can tell. Paths were checked when the metadata was read; checked again here,
+   * with the folders on the way, before anything is written.
+   */
+  private unrestorable(written: Record<string, string>, quiet = false): string | undefined {
+    for (const [rel, h] of Object.entries(written)) {
+      const bad = resultsPathProblem(rel);
+      if (bad) {
+        if (!quiet) this.warn(`the cache lists a results file ${quotePath(rel)} that ${bad}; ignored, its task is recomputed`);
+        return 'cache entry missing or damaged';
+      }
+      if (this.hasher.hash(path.resolve(this.ctx.root, rel)) === h) continue;
+      const target = resultsTarget(this.ctx.root, rel);
+      if (!target.ok) {
+        if (!quiet && !this.opts.dryRun) this.warn(`cannot restore ${rel}: ${target.problem}`);
+        return `${rel} cannot be restored: ${target.problem}`;
+      }
+      if (!this.ctx.store.getObject(h)) {
+        return this.opts.dryRun ? `the cached copy of ${rel} is damaged and the file is missing or edited` : `the cached copy of ${rel} was damaged: recomputed`;
+      }
+    }
+    return undefined;
   }
 
   /** Marks a task failed; without --keep-going (and outside a dry run) nothing new starts. */
@@ -322,7 +367,7 @@ class Runner {
     }
     let inputs: Record<string, Value>;
     try {
-      inputs = {};
+      inputs = dict();
       for (const [name, load] of Object.entries(task.loaders ?? {})) inputs[name] = await load();
     } catch (e) {
       this.failTask(task, 'input-unavailable', (e as Error).message);
@@ -348,8 +393,8 @@ class Runner {
       return;
     }
     const store = this.ctx.store;
-    const outputs: Record<string, string> = {};
-    const files: Record<string, string> = {};
+    const outputs = dict<string>();
+    const files = dict<string>();
     try {
       for (const [name, value] of Object.entries(out.outputs)) {
         const text = encodeValue(value);
@@ -362,11 +407,18 @@ class Runner {
       }
       for (const f of out.files) {
         if (typeof f.content !== 'string' && !(f.content instanceof Uint8Array)) throw new Error(`file \`${f.path}\` content must be a string or bytes`);
+        // Never through a link out of the project, whatever the step asked for.
+        const target = resultsTarget(this.ctx.root, f.path);
+        const problem = target.ok ? writeProblem(target.value, f.content) : target.problem;
+        if (problem !== undefined) {
+          this.failTask(task, 'bad-output-path', `cannot write ${f.path}: ${problem}`);
+          this.emit({ type: 'task-done', id: planned.spec.id, status: 'failed' });
+          return;
+        }
         this.claim(f.path, planned.spec.id, task.id);
+        const abs = path.resolve(this.ctx.root, f.path);
         const h = store.putObject(f.content);
         files[f.path] = h;
-        const abs = path.resolve(this.ctx.root, f.path);
-        writeFileAtomic(abs, f.content);
         this.hasher.remember(abs, h);
       }
     } catch (e) {
@@ -417,15 +469,25 @@ class Runner {
     return gather(up.items, vals, up.dims);
   }
 
-  /** On a cache hit, puts back results/ files that were deleted or edited (DVC checkout). */
-  private restoreFiles(run: StageRun, task: Task): void {
+  /**
+   * On a cache hit, puts back results/ files that were deleted or edited (DVC checkout).
+   * lookup made sure each can be; should one still fail (its cached copy damaged since),
+   * the task is recomputed now rather than leaving the file lost.
+   */
+  private async restoreFiles(run: StageRun, task: Task): Promise<void> {
     for (const [rel, h] of Object.entries(task.state?.written ?? {})) {
       if (!this.claim(rel, run.id, task.id)) continue;
       const abs = path.resolve(this.ctx.root, rel);
       if (this.hasher.hash(abs) === h) continue;
-      const bytes = this.ctx.store.getObject(h);
-      if (!bytes) { this.warn(`cannot restore ${rel}: its cached copy is missing`); continue; }
-      writeFileAtomic(abs, bytes);
+      const target = resultsTarget(this.ctx.root, rel);
+      const bytes = target.ok ? this.ctx.store.getObject(h) : undefined;
+      const problem = !target.ok ? target.problem : !bytes ? 'its cached copy is damaged' : writeProblem(target.value, bytes);
+      if (problem !== undefined) {
+        this.warn(`cannot restore ${rel}: ${problem}; recomputing it`);
+        task.reason = `the cached copy of ${rel} was damaged: recomputed`;
+        await this.execute(run, task);
+        return;
+      }
       this.hasher.remember(abs, h);
       this.warn(`restored ${rel} from the cache (it was missing or edited)`);
     }
@@ -449,6 +511,16 @@ class Runner {
       ? { step: def.name, stepVersion: def.version, stepSource: run.planned.step.sourceHash, params: run.planned.spec.params }
       : { step: prevStage.step, stepVersion: prevStage.stepVersion, stepSource: prevStage.stepSource, params: prevStage.params };
     this.next.stages[run.id] = { ...described, items, ...(run.key && complete ? { key: run.key } : {}) };
+  }
+}
+
+/** Writes a results file (atomically); what went wrong, or undefined. */
+function writeProblem(abs: string, bytes: Uint8Array | string): string | undefined {
+  try {
+    writeFileAtomic(abs, bytes);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { canonicalJson, hashOf, sha256 } from './canonical.js';
 import { CACHE_FORMAT } from './fingerprint.js';
+import { dict, own } from './dict.js';
 import { filePathParams, withDefaults } from './params-schema.js';
 import type { StageRun } from './run-types.js';
 import type { ItemState } from './state.js';
@@ -29,14 +30,14 @@ export function stageKey(run: StageRun, env: StageKeyEnv): string | undefined {
   const planned = run.planned;
   const def = planned.step.def;
   if (def.observesPipeline) return undefined;
-  const files: Record<string, string> = {};
+  const files = dict<string>();
   for (const f of filePathParams(def.params, withDefaults(def, planned.spec.params))) {
     if (f.value.includes('${')) return undefined;
     const h = env.hashFile(f.value);
     if (!h) return undefined;
     files[f.value] = h;
   }
-  const inputs: Record<string, string> = {};
+  const inputs = dict<string>();
   for (const [name, ref] of Object.entries(planned.spec.inputs)) {
     const h = ref.kind === 'file' ? env.hashFile(ref.path) : env.digest(ref.stage, ref.output);
     if (h === undefined) return undefined;
@@ -65,17 +66,19 @@ export function stageDigest(up: StageRun, output: string | undefined): string | 
 
 /**
  * The no-op fast path: the stage key is the one of the last run and every item's results
- * are still in the cache (checked by verifyObject's size/mtime stamp), so every task is
- * cached as it was. Returns false to fall back to the per-item decision.
+ * are still in the cache (checked by verifyObject's size/mtime stamp) and its results/ files
+ * are in place or restorable (`filesOk`), so every task is cached as it was. Returns false
+ * to fall back to the per-item decision, which says why an item reruns.
  */
-export function reuseUnchangedStage(run: StageRun, store: Store): boolean {
+export function reuseUnchangedStage(run: StageRun, store: Store, filesOk: (written: Record<string, string>) => boolean): boolean {
   const prev = run.prevStage;
   if (!run.key || prev?.key !== run.key) return false;
   const states: ItemState[] = [];
   for (const t of run.tasks) {
-    const st = prev.items[t.id];
+    const st = own(prev.items, t.id);
     if (!st || !st.outputs) return false;
     for (const h of Object.values(st.outputs)) if (!store.verifyObject(h)) return false;
+    if (st.written && !filesOk(st.written)) return false;
     states.push(st);
   }
   run.tasks.forEach((t, i) => {

@@ -5,6 +5,7 @@
  * previous fingerprint). Losing it loses explanations, never results.
  */
 import path from 'node:path';
+import { checkPipelineState } from './cache-meta.js';
 import { sha256 } from './canonical.js';
 import type { Store } from './store.js';
 
@@ -49,7 +50,41 @@ export function stateName(root: string, pipelineFile: string): string {
   return `pipeline-${rel.replace(/[^A-Za-z0-9._-]+/g, '_')}-${sha256(rel).slice(0, 8)}`;
 }
 
+/** A pipeline state as read, with what was wrong with it. */
+export interface LoadedState {
+  /** The sound part of the state (empty when the file is missing or unusable). */
+  readonly state: PipelineState;
+  /** What was wrong, one line each (empty when the file is sound or missing). */
+  readonly problems: readonly string[];
+  /** Whether this stage's (or item's) entry was left out because it was damaged. */
+  damaged(stage: string, item: string): boolean;
+}
+
+/**
+ * Reads a pipeline state and checks its shape (cache-meta.ts): a file that is not a state
+ * at all counts as empty, a damaged stage or item is left out. Either way the problems are
+ * returned, for a warning, and what was left out is recomputed.
+ */
+export function readPipelineState(store: Store, name: string, file = ''): LoadedState {
+  const empty: PipelineState = { version: 1, file, stages: {} };
+  const raw = store.readStateFile(name);
+  if (!raw.ok) {
+    if (raw.problem === 'missing') return { state: empty, problems: [], damaged: () => false };
+    return { state: empty, problems: [raw.problem], damaged: () => true };
+  }
+  const checked = checkPipelineState(raw.value);
+  if (!checked.ok) return { state: empty, problems: [checked.problem], damaged: () => true };
+  const { state, problems } = checked.value;
+  const stages = new Set(problems.filter((p) => p.item === undefined).map((p) => p.stage));
+  const items = new Set(problems.filter((p) => p.item !== undefined).map((p) => `${p.stage}\0${p.item}`));
+  return {
+    state,
+    problems: problems.map((p) => p.problem),
+    damaged: (stage, item) => stages.has(stage) || items.has(`${stage}\0${item}`),
+  };
+}
+
+/** The sound part of a pipeline state (see readPipelineState), without the problems. */
 export function loadState(store: Store, name: string, file = ''): PipelineState {
-  const s = store.readState(name) as PipelineState | undefined;
-  return s && s.version === 1 && typeof s.stages === 'object' ? s : { version: 1, file, stages: {} };
+  return readPipelineState(store, name, file).state;
 }

@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { checkRunRecord, checkVerifiedMemo, isHash, type Checked } from './cache-meta.js';
 import { sha256 } from './canonical.js';
 
 /** What a finished task left in the cache. */
@@ -48,7 +49,10 @@ export interface Store {
   flush(): void;
   putRecord(rec: RunRecord): void;
   getRecord(fingerprint: string): RunRecord | undefined;
+  /** A state file's JSON, undefined when it is missing or cannot be read or parsed. */
   readState(name: string): unknown;
+  /** A state file's JSON, or why it cannot be had (`missing` when there is none). */
+  readStateFile(name: string): Checked<unknown>;
   writeState(name: string, data: unknown): void;
   /** For gc: every record fingerprint and object hash. */
   listRecords(): string[];
@@ -91,12 +95,20 @@ export class LocalStore implements Store {
 
   constructor(readonly dir: string, private readonly warn: WarnFn = () => {}) {}
 
+  // Names come from metadata anyone can edit: only a sha256 may become a path, so that
+  // `../../x` cannot make the store read, rewrite or delete a file outside cache/.
   private objectPath(hash: string): string {
+    if (!isHash(hash)) throw new Error(`not an object name: ${JSON.stringify(hash)}`);
     return path.join(this.dir, 'objects', hash.slice(0, 2), hash);
   }
 
   private recordPath(fp: string): string {
+    if (!isHash(fp)) throw new Error(`not a fingerprint: ${JSON.stringify(fp)}`);
     return path.join(this.dir, 'runs', fp.slice(0, 2), `${fp}.json`);
+  }
+
+  private stateFile(name: string): string {
+    return path.join(this.dir, 'state', `${name}.json`);
   }
 
   putObject(bytes: Uint8Array | string): string {
@@ -111,10 +123,7 @@ export class LocalStore implements Store {
   }
 
   private memo(): Record<string, string> {
-    if (!this.verified) {
-      const memo = this.readState('verified-objects');
-      this.verified = memo && typeof memo === 'object' && !Array.isArray(memo) ? (memo as Record<string, string>) : {};
-    }
+    this.verified ??= checkVerifiedMemo(this.readState('verified-objects'));
     return this.verified;
   }
 
@@ -124,6 +133,7 @@ export class LocalStore implements Store {
   }
 
   getObject(hash: string, quiet = false): Uint8Array | undefined {
+    if (!isHash(hash)) return undefined;
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(this.objectPath(hash));
@@ -144,10 +154,11 @@ export class LocalStore implements Store {
   }
 
   hasObject(hash: string): boolean {
-    return fs.existsSync(this.objectPath(hash));
+    return isHash(hash) && fs.existsSync(this.objectPath(hash));
   }
 
   verifyObject(hash: string, quiet = false): boolean {
+    if (!isHash(hash)) return false;
     const st = fs.statSync(this.objectPath(hash), { throwIfNoEntry: false });
     if (!st) return false;
     if (this.memo()[hash] === `${st.size}:${st.mtimeMs}`) return true;
@@ -166,49 +177,80 @@ export class LocalStore implements Store {
   }
 
   getRecord(fp: string): RunRecord | undefined {
+    if (!isHash(fp)) return undefined;
     let text: string;
     try {
       text = fs.readFileSync(this.recordPath(fp), 'utf8');
     } catch {
       return undefined;
     }
+    let problem: string;
     try {
-      const rec = JSON.parse(text) as RunRecord;
-      const isMap = (o: unknown) => typeof o === 'object' && o !== null && !Array.isArray(o);
-      if (!isMap(rec) || rec.fingerprint !== fp || !isMap(rec.outputs) || !isMap(rec.files)) throw new Error('mismatch');
-      return rec;
+      const rec = checkRunRecord(JSON.parse(text), fp);
+      if (rec.ok) return rec.value;
+      problem = rec.problem;
     } catch {
-      this.warn(`cache record ${fp.slice(0, 12)} is corrupt; it will be recomputed`);
-      return undefined;
+      problem = 'is not JSON';
     }
+    this.warn(`cache record ${fp.slice(0, 12)} is corrupt (it ${problem}); it will be recomputed`);
+    return undefined;
   }
 
   readState(name: string): unknown {
+    const r = this.readStateFile(name);
+    return r.ok ? r.value : undefined;
+  }
+
+  /** A state file's JSON, or why it cannot be had ("missing" when there is no such file). */
+  readStateFile(name: string): Checked<unknown> {
+    let text: string;
     try {
-      return JSON.parse(fs.readFileSync(path.join(this.dir, 'state', `${name}.json`), 'utf8'));
+      text = fs.readFileSync(this.stateFile(name), 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return { ok: false, problem: code === 'ENOENT' ? 'missing' : `cannot be read (${code ?? (e as Error).message})` };
+    }
+    try {
+      return { ok: true, value: JSON.parse(text) };
     } catch {
-      return undefined;
+      return { ok: false, problem: 'is not JSON' };
     }
   }
 
+  /** Names of the state files (for gc). */
+  listStates(): string[] {
+    let files: string[];
+    try {
+      files = fs.readdirSync(path.join(this.dir, 'state'));
+    } catch {
+      return [];
+    }
+    return files.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+  }
+
+  deleteState(name: string): void {
+    fs.rmSync(this.stateFile(name), { force: true });
+  }
+
   writeState(name: string, data: unknown): void {
-    writeFileAtomic(path.join(this.dir, 'state', `${name}.json`), JSON.stringify(data));
+    writeFileAtomic(this.stateFile(name), JSON.stringify(data));
   }
 
   listRecords(): string[] {
-    return listShards(path.join(this.dir, 'runs')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+    return listShards(path.join(this.dir, 'runs')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter(isHash);
   }
 
+  /** Objects by name; temp files and anything else not named by a sha256 are not objects. */
   listObjects(): string[] {
-    return listShards(path.join(this.dir, 'objects')).filter((f) => !f.includes('.tmp-'));
+    return listShards(path.join(this.dir, 'objects')).filter(isHash);
   }
 
   deleteRecord(fp: string): void {
-    fs.rmSync(this.recordPath(fp), { force: true });
+    if (isHash(fp)) fs.rmSync(this.recordPath(fp), { force: true });
   }
 
   deleteObject(hash: string): void {
-    fs.rmSync(this.objectPath(hash), { force: true });
+    if (isHash(hash)) fs.rmSync(this.objectPath(hash), { force: true });
   }
 }
 
@@ -219,5 +261,15 @@ function listShards(dir: string): string[] {
   } catch {
     return [];
   }
-  return shards.flatMap((s) => fs.readdirSync(path.join(dir, s)));
+  // Only real folders: a stray file is skipped, and a symbolic link is not followed (gc
+  // deletes what is listed, and must not delete through a link out of cache/).
+  return shards.flatMap((s) => {
+    const p = path.join(dir, s);
+    if (!fs.lstatSync(p, { throwIfNoEntry: false })?.isDirectory()) return [];
+    try {
+      return fs.readdirSync(p);
+    } catch {
+      return [];
+    }
+  });
 }

@@ -2,6 +2,7 @@
  * Helpers for the column-oriented `Table`. Steps use these instead of poking at
  * `columns` so that missing-column errors read the same everywhere.
  */
+import { dict, own } from './dict.js';
 import { StepError } from './step.js';
 import type { Cell, Column, Table } from './value.js';
 
@@ -25,15 +26,18 @@ export function tableFromRows(rows: Record<string, Cell>[], names?: string[]): T
     const seen = new Set<string>();
     for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) { seen.add(k); order.push(k); }
   }
-  return { kind: 'table', columns: order.map((name) => ({ name, values: rows.map((r) => r[name] ?? null) })) };
+  return { kind: 'table', columns: order.map((name) => ({ name, values: rows.map((r) => own(r, name) ?? null) })) };
 }
 
-/** Row objects of a table (for small tables and tests). */
+/**
+ * Row objects of a table (for small tables, `agglo show --json` and tests). They have no
+ * prototype, so a column named `__proto__` or `constructor` is a key like any other.
+ */
 export function tableRows(t: Table): Record<string, Cell>[] {
   const n = nrow(t);
   const out: Record<string, Cell>[] = [];
   for (let i = 0; i < n; i++) {
-    const r: Record<string, Cell> = {};
+    const r = dict<Cell>();
     for (const c of t.columns) r[c.name] = c.values[i] ?? null;
     out.push(r);
   }

@@ -12,6 +12,7 @@ import { substituteSample } from './interpolate.js';
 import type { ValuePath } from './interpolate.js';
 import { ajvMessage, checkParams, filePathParams, paramPathText } from './params-schema.js';
 import { describeType, nodePathOf } from './pipeline-schema.js';
+import { dict, own } from './dict.js';
 import { didYouMean, nameList } from './suggest.js';
 import type { ValidationContext } from './validate-stages.js';
 
@@ -20,7 +21,7 @@ function startsWith(p: ValuePath, prefix: ValuePath): boolean {
 }
 
 function valueAt(v: unknown, p: ValuePath): unknown {
-  return p.reduce<unknown>((cur, k) => (typeof cur === 'object' && cur !== null ? (cur as Record<string | number, unknown>)[k] : undefined), v);
+  return p.reduce<unknown>((cur, k) => (typeof cur !== 'object' || cur === null ? undefined : Array.isArray(cur) ? cur[k as number] : own(cur as Record<string, unknown>, String(k))), v);
 }
 
 /** The sub-schema describing the value at `p` (following `properties` and `items`). */
@@ -28,7 +29,7 @@ function schemaAt(schema: unknown, p: ValuePath): Record<string, unknown> | unde
   let cur = schema as Record<string, unknown> | undefined;
   for (const seg of p) {
     if (!cur) return undefined;
-    const next: unknown = typeof seg === 'number' ? cur.items : (cur.properties as Record<string, unknown> | undefined)?.[seg];
+    const next: unknown = typeof seg === 'number' ? cur.items : own(cur.properties as Record<string, unknown> | undefined, seg);
     cur = typeof next === 'object' && next !== null ? (next as Record<string, unknown>) : undefined;
   }
   return cur;
@@ -43,7 +44,7 @@ function collapseAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
 /** Reports every problem with one stage's params; true when there are none. */
 export function checkStageParams(ctx: ValidationContext, id: string, step: StepDefinition, params: Record<string, unknown>, foreach: Readonly<Record<string, ForeachSource>> | undefined): boolean {
   const base = ['stages', id, 'params'];
-  const sample: Record<string, string | number> = {};
+  const sample = dict<string | number>();
   for (const [dim, src] of Object.entries(foreach ?? {})) if (src.kind === 'values' && src.values.length > 0) sample[dim] = src.values[0]!;
   const sub = substituteSample(params, sample);
   const check = checkParams(step, sub.value as Record<string, unknown>);

@@ -13,6 +13,7 @@ import { findRefs, itemDimension, resolveParamRefs } from './interpolate.js';
 import type { RefProblem, ValuePath } from './interpolate.js';
 import { didYouMean, nameList, suggest } from './suggest.js';
 import { STAGE_KEYS } from './pipeline-schema.js';
+import { dict } from './dict.js';
 import { checkForeach } from './validate-foreach.js';
 import { checkStageParams } from './validate-params.js';
 
@@ -93,7 +94,7 @@ function checkItemRefs(ctx: ValidationContext, id: string, dims: readonly string
 
 function checkInputs(ctx: ValidationContext, id: string, step: StepDefinition | undefined, raw: Record<string, unknown>, dims: readonly string[] | undefined, deps: StageCheck['deps']): Record<string, InputRef> | undefined {
   const base = ['stages', id, 'inputs'];
-  const out: Record<string, InputRef> = {};
+  const out = dict<InputRef>();
   let ok = true;
   for (const [name, value] of Object.entries(raw)) {
     const at = [...base, name];

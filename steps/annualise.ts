@@ -3,6 +3,7 @@
  * table years) into every year of a range: exact years copied, levels interpolated linearly
  * between benchmarks, and after the last benchmark carried forward or scaled by a growth series.
  */
+import { dict } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
 import { column, columnNames, nrow, numericColumn, tableFromColumns } from '../engine/table.js';
 import { isTable, type Cell, type Value } from '../engine/value.js';
@@ -109,7 +110,7 @@ export const annualise = defineStep<AnnualiseParams>({
       if (e.why === 'before-first') throw new StepError('year-before-benchmarks', `year ${e.year} is before the first benchmark year ${bench[0]} of input \`data\`; benchmarks: ${bench.join(', ')}; drop the year or add an earlier benchmark`);
       throw new StepError('missing-growth', `input \`growth\` has no ${p.growth_value} total for ${p.growth_time ?? 'year'} ${e.year} (or it is 0); years there: ${[...(growth?.keys() ?? [])].join(', ')}`);
     }
-    const out: Record<string, Cell[]> = { [time]: [] };
+    const out = dict<Cell[]>([[time, []]]);
     keys.forEach((k) => { out[k] = []; });
     p.values.forEach((v) => { out[v] = []; });
     out.source = [];

@@ -2,6 +2,7 @@
  * describe: descriptive statistics per variable (paper Table 4; Stata `summarize`):
  * variable, n, mean, sd (n − 1), min, max, and the number of missing values excluded.
  */
+import { own } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
 import { numericColumn } from '../engine/table.js';
 import type { Cell, Table } from '../engine/value.js';
@@ -66,7 +67,7 @@ export const describe = defineStep<DescribeParams>({
       table: {
         kind: 'table',
         columns: [
-          { name: 'variable', values: rows.map((r) => labels[r.name] ?? r.name) },
+          { name: 'variable', values: rows.map((r) => own(labels, r.name) ?? r.name) },
           { name: 'n', values: rows.map((r) => r.s.n) },
           { name: 'mean', values: rows.map((r) => orNull(r.s.mean)) },
           { name: 'sd', values: rows.map((r) => orNull(r.s.sd)) },

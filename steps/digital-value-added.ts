@@ -2,6 +2,7 @@
  * Step `digital-value-added`: the scale of industrial digitalization of one province-year
  * from its input-output table (paper eqs 4-6, METHOD-NOTES stage B).
  */
+import { dict } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
 import { tableFromColumns } from '../engine/table.js';
 import type { Cell } from '../engine/value.js';
@@ -93,7 +94,7 @@ export const digitalValueAdded = defineStep<DigitalValueAddedParams>({
     if (r.zeroOutput.length) {
       ctx.note(`sectors with zero total output contribute 0 to idva: ${r.zeroOutput.map((j) => io.sectors[j]).join(', ')}`);
     }
-    const keys: Record<string, Cell[]> = {};
+    const keys = dict<Cell[]>();
     for (const [k, v] of Object.entries(ctx.item ?? {})) keys[k] = [v];
     const share = (v: number): number | null => (r.totalVa === 0 ? null : v / r.totalVa);
     const summary = tableFromColumns({

@@ -2,6 +2,7 @@
  * io-table: builds one input-output table (Z, X, VA, final use) from a long table of cells,
  * e.g. one province of the 2007 provincial workbook, and checks that it balances.
  */
+import { dict } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
 import { column, columnNames, nrow, tableFromColumns } from '../engine/table.js';
 import { isTable, type Cell, type Value } from '../engine/value.js';
@@ -162,7 +163,7 @@ export const ioTable = defineStep<IoTableParams>({
         throw new StepError('io-unbalanced', `total input differs from total output beyond balance_tolerance ${p.balance_tolerance} in sector(s) ${bad.join(', ')}; worst is sector ${sectors[w]} (input ${totalInput[w]}, output ${X[w]}, relative ${rel.toExponential(2)}); fix the data or raise balance_tolerance`);
       }
     }
-    const meta: Record<string, string | number | boolean> = { source: 'io-table' };
+    const meta = dict<string | number | boolean>([['source', 'io-table']]);
     for (const [c, want] of Object.entries(p.filter ?? {})) meta[c] = want;
     for (const m of metaCols) {
       if (m.seen.size > 1) throw new StepError('meta-not-constant', `column \`${m.c}\` of input \`data\` has several values (${[...m.seen].slice(0, 10).join(', ')}) in the selected rows; params.meta_columns needs one value per table (refine the filter)`);

@@ -2,6 +2,7 @@
  * io-totals: the per-sector totals of an input-output table as a table (output, value
  * added, intermediate input and use, final use), e.g. the national totals control-totals reads.
  */
+import { dict, own } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
 import { tableFromColumns } from '../engine/table.js';
 import type { Cell, Value } from '../engine/value.js';
@@ -35,9 +36,9 @@ export const ioTotals = defineStep<IoTotalsParams>({
     const t = requireIoTable(ctx.inputs.table, 'table');
     const n = t.sectors.length;
     const { intermediateInput, intermediateUse } = totalsKernel(t.z);
-    const cols: Record<string, Cell[]> = {};
+    const cols = dict<Cell[]>();
     for (const m of ctx.params.meta_columns ?? []) {
-      const v = t.meta?.[m];
+      const v = own(t.meta, m);
       if (v === undefined) throw new StepError('missing-meta', `input \`table\` has no meta entry \`${m}\` (meta: ${Object.keys(t.meta ?? {}).join(', ') || 'none'}); set io-table's meta_columns: [${m}] or remove it from meta_columns`);
       cols[m] = new Array<Cell>(n).fill(v);
     }

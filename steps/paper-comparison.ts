@@ -5,6 +5,7 @@
  * Markdown report (results/comparison.md in the default job) that repeats which inputs
  * are synthetic, so no one mistakes the comparison for a replication on real data only.
  */
+import { own } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
 import { column, numericColumn, tableFromRows } from '../engine/table.js';
 import { isTable, type Json, type Table, type Value } from '../engine/value.js';
@@ -115,7 +116,7 @@ export const paperComparison = defineStep<PaperComparisonParams>({
       // stars' threshold (paper_stars) is at most alpha. At an alpha above the one-star
       // threshold, an unstarred term cannot be judged; it counts as not significant.
       const mark = typeof pStars[i] === 'string' ? (pStars[i] as string) : '';
-      const threshold = mark ? p.paper_stars[mark] : undefined;
+      const threshold = mark ? own(p.paper_stars, mark) : undefined;
       if (mark && threshold === undefined) throw new StepError('unknown-stars', `paper-comparison: the paper's term \`${String(t)}\` has stars \`${mark}\`, which paper_stars does not define (${Object.keys(p.paper_stars).join(', ')})`);
       const paperSig = threshold !== undefined && threshold <= p.alpha;
       const ourSig = c.p_value < p.alpha;

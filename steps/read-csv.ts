@@ -2,6 +2,7 @@
  * read-csv: loads a CSV file into a table (RFC 4180; typing rules in engine/csv.ts).
  */
 import { readCsvFile } from '../engine/csv.js';
+import { own } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
 import type { Table } from '../engine/value.js';
 
@@ -53,7 +54,7 @@ function renameColumns(t: Table, rename: Record<string, string>, file: string): 
       throw new StepError('missing-column', `${file}: \`rename\` lists column \`${old}\`, which the file does not have; columns are: ${names.join(', ')}`);
     }
   }
-  const columns = t.columns.map((c) => ({ name: rename[c.name] ?? c.name, values: c.values }));
+  const columns = t.columns.map((c) => ({ name: own(rename, c.name) ?? c.name, values: c.values }));
   const seen = new Set<string>();
   for (const c of columns) {
     if (seen.has(c.name)) throw new StepError('duplicate-column', `${file}: after \`rename\` two columns are named \`${c.name}\`; pick another new name`);

@@ -8,6 +8,7 @@
  * file's size (before it is loaded), the total size of its parts once unzipped (before
  * exceljs parses them: a zip bomb stops here), and the number of cells read.
  */
+import { own } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
 import { didYouMean, nameList } from '../engine/suggest.js';
 import type { Table } from '../engine/value.js';
@@ -168,7 +169,7 @@ function missingColumn(where: string, param: string, name: string, names: string
 function renameColumns(t: Table, rename: Record<string, string>, where: string): Table {
   const names = t.columns.map((c) => c.name);
   for (const old of Object.keys(rename)) if (!names.includes(old)) throw missingColumn(where, '`rename`', old, names);
-  const columns = t.columns.map((c) => ({ name: rename[c.name] ?? c.name, values: c.values }));
+  const columns = t.columns.map((c) => ({ name: own(rename, c.name) ?? c.name, values: c.values }));
   const seen = new Set<string>();
   for (const c of columns) {
     if (seen.has(c.name)) throw new StepError('duplicate-column', `${where}: after \`rename\` two columns are named \`${c.name}\`; pick another new name`);

@@ -5,6 +5,7 @@
  * Writes Markdown, LaTeX and CSV files under results/ when `path` is given.
  */
 import { joinNotes, notesInput } from './lib/note-input.js';
+import { dict, own } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
 import { tableFromColumns } from '../engine/table.js';
 import type { Json, Value } from '../engine/value.js';
@@ -124,12 +125,12 @@ export const regressionTable = defineStep<RegressionTableParams>({
     for (const n of p.columns ?? []) if (!given.includes(n)) throw new StepError('unknown-model', `params.columns names \`${n}\`, which is not an input; the model inputs are: ${given.join(', ')}`);
     const names = [...(p.columns ?? []), ...given.filter((n) => !(p.columns ?? []).includes(n))];
     const models = names.map((n) => entries.find(([m]) => m === n)![1] as Obj);
-    const heads = names.map((n) => p.column_labels?.[n] ?? n);
+    const heads = names.map((n) => own(p.column_labels, n) ?? n);
     const terms: string[] = [...(p.order ?? [])];
     for (const m of models) for (const c of m.coefficients as Obj[]) if (typeof c.term === 'string' && c.term !== '(Intercept)' && !terms.includes(c.term)) terms.push(c.term);
     if (include.has('constant') && !terms.includes('(Intercept)')) terms.push('(Intercept)');
     if (!include.has('constant') && terms.includes('(Intercept)')) terms.splice(terms.indexOf('(Intercept)'), 1);
-    const label = (t: string) => p.labels?.[t] ?? (t === '(Intercept)' ? 'Constant' : t);
+    const label = (t: string) => own(p.labels, t) ?? (t === '(Intercept)' ? 'Constant' : t);
 
     const lines: Line[] = [];
     for (const t of terms) {
@@ -161,7 +162,7 @@ export const regressionTable = defineStep<RegressionTableParams>({
       ctx.writeFile(`${p.path}.md`, markdown(p.title, heads, lines, note));
       ctx.writeFile(`${p.path}.tex`, latex(p.title, heads, lines, note));
     }
-    const cols: Record<string, string[]> = { term: lines.map((l) => l.term) };
+    const cols = dict<string[]>([['term', lines.map((l) => l.term)]]);
     heads.forEach((h, i) => { cols[h] = lines.map((l) => l.cells[i]!); });
     const json: Obj = { title: p.title ?? null, columns: heads, rows: lines.map((l) => ({ term: l.term, kind: l.kind, cells: l.cells })), note };
     return { table: tableFromColumns(cols), json };

@@ -65,7 +65,7 @@ export const selectBenchmark = defineStep<SelectBenchmarkParams>({
     } else if (isCollection(input)) {
       for (const it of input.items) {
         const y = Number(it.key[key]);
-        if (!(key in it.key) || !Number.isInteger(y)) {
+        if (!Object.hasOwn(it.key, key) || !Number.isInteger(y)) {
           throw new StepError('no-benchmark-year', `input \`tables\` has an item without an integer \`${key}\` (its key is ${JSON.stringify(it.key)}); set params.key to the dimension that holds the benchmark year`);
         }
         if (!isIoTable(it.value)) throw new StepError('not-io-table', `input \`tables\`, item ${JSON.stringify(it.key)}: not an input-output table`);

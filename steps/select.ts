@@ -2,6 +2,7 @@
  * select: keeps, orders, drops and renames columns (dplyr::select / rename).
  * Order of operations: `columns` (keep these, in this order), then `drop`, then `rename`.
  */
+import { own } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
 import { columnNames } from '../engine/table.js';
 import type { Column } from '../engine/value.js';
@@ -54,7 +55,7 @@ export const select = defineStep<SelectParams>({
         throw new StepError('missing-column', `select: \`rename\` lists column \`${old}\`, which is not among the selected columns: ${keptNames.join(', ') || '(none)'}`);
       }
     }
-    kept = kept.map((c) => ({ name: rename[c.name] ?? c.name, values: c.values }));
+    kept = kept.map((c) => ({ name: own(rename, c.name) ?? c.name, values: c.values }));
     const seen = new Set<string>();
     for (const c of kept) {
       if (seen.has(c.name)) throw new StepError('duplicate-column', `select: after \`rename\` two columns are named \`${c.name}\`; pick another new name or drop one`);

@@ -1,12 +1,16 @@
 /**
  * `agglo gc [--dry-run]`: removes cache entries that no current pipeline references. A
  * pipeline is current when its file exists; what it references is its last run's state
- * (the results `agglo show` and the next no-op run use). Refuses while a run is going on.
+ * (the results `agglo show` and the next no-op run use). Refuses while a run is going on,
+ * and when any pipeline state cannot be read or is damaged: gc cannot know what that
+ * pipeline still uses, and guessing "nothing" would delete its whole cache.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkPipelineState, type Checked } from '../cache-meta.js';
 import { liveRuns, processAlive } from '../lock.js';
 import type { PipelineState } from '../state.js';
+import type { LocalStore } from '../store.js';
 import { EXIT_FAILED, EXIT_OK, openProject, type Io } from './common.js';
 
 export function gcCommand(flags: { dryRun: boolean }, io: Io): number {
@@ -17,15 +21,17 @@ export function gcCommand(flags: { dryRun: boolean }, io: Io): number {
     return EXIT_FAILED;
   }
   const store = project.store;
-  const stateDir = path.join(store.dir, 'state');
   const keepRecords = new Set<string>();
   const keepObjects = new Set<string>();
   const staleStates: string[] = [];
-  for (const f of safeList(stateDir).filter((f) => f.startsWith('pipeline-') && f.endsWith('.json'))) {
-    const name = f.slice(0, -5);
-    const s = store.readState(name) as PipelineState | undefined;
-    const file = (s as { file?: string } | undefined)?.file;
-    if (!s || !file || !fs.existsSync(path.resolve(project.root, file))) {
+  for (const name of store.listStates().filter((n) => n.startsWith('pipeline-'))) {
+    const read = readState(store, name);
+    if (!read.ok) {
+      io.err(`error: cannot read cache/state/${name}.json: ${read.problem}\ngc needs every pipeline's state to know which cache entries are still in use, so it deleted nothing. Run that pipeline again (\`agglo run PIPELINE\` rewrites its state), or delete that file to let gc forget the pipeline.\n`);
+      return EXIT_FAILED;
+    }
+    const s = read.value;
+    if (!fs.existsSync(path.resolve(project.root, s.file))) {
       staleStates.push(name);
       continue;
     }
@@ -46,11 +52,23 @@ export function gcCommand(flags: { dryRun: boolean }, io: Io): number {
     for (const t of temps) fs.rmSync(t, { force: true });
     for (const r of records) store.deleteRecord(r);
     for (const o of objects) store.deleteObject(o);
-    for (const s of staleStates) fs.rmSync(path.join(stateDir, `${s}.json`), { force: true });
+    for (const s of staleStates) store.deleteState(s);
   }
   const verb = flags.dryRun ? 'would remove' : 'removed';
   io.out(`${verb} ${records.length} run records and ${objects.length} objects (${(bytes / 1e6).toFixed(1)} MB)${temps.length ? ` and ${temps.length} temp files left by interrupted runs` : ''}; kept ${keepRecords.size} records referenced by current pipelines\n`);
   return EXIT_OK;
+}
+
+/** A pipeline state for gc: every entry sound, or why not (no partial state: it decides deletions). */
+function readState(store: LocalStore, name: string): Checked<PipelineState> {
+  const raw = store.readStateFile(name);
+  // Removed since it was listed: it references nothing.
+  if (!raw.ok && raw.problem === 'missing') return { ok: true, value: { version: 1, file: '', stages: {} } };
+  if (!raw.ok) return { ok: false, problem: `it ${raw.problem}` };
+  const checked = checkPipelineState(raw.value);
+  if (!checked.ok) return { ok: false, problem: `it ${checked.problem}` };
+  const first = checked.value.problems[0];
+  return first === undefined ? { ok: true, value: checked.value.state } : { ok: false, problem: `it is damaged (${first.problem})` };
 }
 
 function safeList(dir: string): string[] {
@@ -72,13 +90,15 @@ function safeSize(file: string): number {
 /** Temp files (`name.tmp-PID-…`) of writers that are no longer running (e.g. a run killed mid-write). */
 function staleTempFiles(dir: string): string[] {
   const out: string[] = [];
+  // lstat: a symbolic link under cache/ is not followed (it could lead anywhere, or loop).
   const walk = (d: string) => {
     for (const e of safeList(d)) {
       const p = path.join(d, e);
+      const st = fs.lstatSync(p, { throwIfNoEntry: false });
       const m = /\.tmp-(\d+)-[0-9a-f]+$/.exec(e);
       if (m) {
-        if (!processAlive(Number(m[1]))) out.push(p);
-      } else if (fs.statSync(p, { throwIfNoEntry: false })?.isDirectory()) walk(p);
+        if (st && !st.isDirectory() && !processAlive(Number(m[1]))) out.push(p);
+      } else if (st?.isDirectory()) walk(p);
     }
   };
   walk(dir);

@@ -1,6 +1,7 @@
 /** `agglo show STAGE [--item k=v …] [--output NAME] [--json|--csv]`: a stage's cached result. */
 import { decodeValue } from '../canonical.js';
 import { formatCsv } from '../csv.js';
+import { dict, own } from '../dict.js';
 import { formatTable } from '../format-table.js';
 import { gather } from '../inputs.js';
 import { runPipeline } from '../run.js';
@@ -37,7 +38,7 @@ export async function showCommand(flags: ShowFlags, io: Io): Promise<number> {
     return EXIT_INVALID;
   }
   const filter = parseItemFilter(flags.items);
-  const state = loadState(project.store, stateName(project.root, plan.pipeline.file)).stages[flags.stage];
+  const state = own(loadState(project.store, stateName(project.root, plan.pipeline.file)).stages, flags.stage);
   if (!state || Object.keys(state.items).length === 0) {
     io.err(`error: stage \`${flags.stage}\` has no result yet; run \`agglo run ${plan.pipeline.displayFile}\` first\n`);
     return EXIT_FAILED;
@@ -50,8 +51,8 @@ export async function showCommand(flags: ShowFlags, io: Io): Promise<number> {
   const values: Value[] = [];
   for (const [id, item] of Object.entries(state.items)) {
     const key = parseItemId(id);
-    if (!Object.entries(filter).every(([k, v]) => String(key[k]) === v)) continue;
-    const h = item.outputs[output];
+    if (!Object.entries(filter).every(([k, v]) => Object.hasOwn(key, k) && String(key[k]) === v)) continue;
+    const h = own(item.outputs, output);
     const bytes = h ? project.store.getObject(h) : undefined;
     if (!bytes) {
       io.err(`error: the cached result of \`${flags.stage}\`${id ? ` ${id}` : ''} is missing or damaged; run the pipeline again to recompute it\n`);
@@ -80,7 +81,7 @@ function render(v: Value, flags: ShowFlags): string {
 }
 
 function parseItemFilter(args: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const a of args) {
     const m = /^([^=]+)=(.*)$/.exec(a);
     if (!m) throw new UsageError(`--item takes key=value, got \`${a}\``);
@@ -90,7 +91,7 @@ function parseItemFilter(args: string[]): Record<string, string> {
 }
 
 function parseItemId(id: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   if (!id) return out;
   for (const part of id.split(',')) {
     const i = part.indexOf('=');
@@ -101,9 +102,9 @@ function parseItemId(id: string): Record<string, string> {
 
 /** Item ids are text; numbers come back as numbers so stacked key columns stay numeric. */
 function typedKey(k: Record<string, string>, dims: string[]): ItemKey {
-  const out: ItemKey = {};
+  const out: ItemKey = dict();
   for (const d of dims) {
-    out[d] = canonicalScalar(k[d] ?? '');
+    out[d] = canonicalScalar(own(k, d) ?? '');
   }
   return out;
 }

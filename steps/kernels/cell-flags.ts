@@ -30,7 +30,8 @@ const RANK: Record<CellStatus, number> = { real: 0, derived: 1, estimated: 2, mi
 export const STATUSES: readonly CellStatus[] = ['real', 'derived', 'estimated', 'missing'];
 
 export function isCellStatus(s: string): s is CellStatus {
-  return s in RANK;
+  // Own keys only: `constructor` or `toString` in a status cell must not pass as a status.
+  return Object.hasOwn(RANK, s);
 }
 
 const cellKey = (entity: string, time: number, column: string): string => `${entity}\u0000${time}\u0000${column}`;

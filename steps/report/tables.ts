@@ -2,6 +2,7 @@
  * The report's HTML tables: Table 4 (descriptive statistics, any Table), Table 5 (the JSON
  * output of regression-table) and the comparison with the paper (paper-comparison summary).
  */
+import { own } from '../../engine/dict.js';
 import { StepError } from '../../engine/step.js';
 import { column, columnNames, nrow } from '../../engine/table.js';
 import type { Json, Table } from '../../engine/value.js';
@@ -59,7 +60,7 @@ export function factsHtml(json: Json, input: string): string {
     else if (typeof v === 'number') text = fmtNumber(v);
     else if (typeof v === 'string' || typeof v === 'boolean') text = String(v);
     else continue;
-    items.push(`<dt>${esc(FACT_LABELS[k] ?? k.replace(/_/g, ' '))}</dt><dd>${esc(text)}</dd>`);
+    items.push(`<dt>${esc(own(FACT_LABELS, k) ?? k.replace(/_/g, ' '))}</dt><dd>${esc(text)}</dd>`);
   }
   return `<dl class="facts">\n${items.join('\n')}\n</dl>`;
 }

@@ -40,7 +40,7 @@ describe('planPipeline', () => {
     expect(plan.order).toEqual(['a', 'b', 'c']);
   });
 
-  it('breaks ties by declaration order (stable, not graphlib node order)', () => {
+  it('breaks ties by declaration order (stable, not graph node order)', () => {
     // Diamond plus independent stages: every ready set is sorted by declaration position.
     const stages = [stage('z'), stage('y', ['z']), stage('m'), stage('x', ['z']), stage('join', ['x', 'y']), stage('a')];
     const plan = planPipeline(pipeline(stages), registry());
@@ -89,5 +89,18 @@ describe('downstreamOf', () => {
     expect([...downstreamOf(plan, 'a')].sort()).toEqual(['b', 'c', 'd']);
     expect([...downstreamOf(plan, 'c')]).toEqual([]);
     expect([...downstreamOf(plan, 'e')]).toEqual([]);
+  });
+});
+
+// GitHub issue 9: graphlib kept nodes in plain objects, so these ids broke planning.
+describe('planPipeline with stage ids named like Object.prototype members', () => {
+  it('orders and links constructor, __proto__, toString, hasOwnProperty like any other ids', () => {
+    const plan = planPipeline(pipeline([stage('toString', ['__proto__']), stage('__proto__', ['constructor']), stage('constructor'), stage('hasOwnProperty', ['toString', 'constructor'])]), registry());
+    expect(plan.order).toEqual(['constructor', '__proto__', 'toString', 'hasOwnProperty']);
+    expect(plan.graph.edges()).toEqual([
+      { v: '__proto__', w: 'toString' }, { v: 'constructor', w: '__proto__' }, { v: 'toString', w: 'hasOwnProperty' }, { v: 'constructor', w: 'hasOwnProperty' },
+    ]);
+    expect(plan.graph.hasEdge('constructor', 'toString')).toBe(false);
+    expect([...downstreamOf(plan, 'constructor')]).toEqual(['__proto__', 'hasOwnProperty', 'toString']);
   });
 });

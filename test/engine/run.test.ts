@@ -537,3 +537,39 @@ stages:
     expect(summary(await run(root))).toEqual({ a: 'cached: up to date', d: 'cached: up to date' });
   });
 });
+
+// GitHub issue 9: stage ids are user text; in plain objects `constructor` is found before it
+// is stored and `__proto__` cannot be stored at all (the plan, the previous state, the next state).
+describe('runPipeline: stage ids named like Object.prototype members', () => {
+  const reasons = (o: Outcome) => o.stages.map((s) => [s.id, `${s.status}: ${s.reason}`]);
+
+  it('runs, caches, explains and forgets stages constructor, __proto__, toString, hasOwnProperty', async () => {
+    const root = project(`
+stages:
+  constructor: { step: constant, params: { value: 3 } }
+  __proto__: { step: parity, inputs: { data: constructor } }
+  toString: { step: sum, inputs: { data: __proto__ } }
+  hasOwnProperty: { step: sum, inputs: { data: constructor } }
+`);
+    const first = await run(root);
+    expect(first.ok).toBe(true);
+    expect(reasons(first)).toEqual([['constructor', 'ran: never run'], ['__proto__', 'ran: never run'], ['toString', 'ran: never run'], ['hasOwnProperty', 'ran: never run']]);
+    // 3 mod 2 = 1.
+    expect(output(root, 'toString', 'value')).toEqual({ sum: 1, columns: ['x'], rows: 1 });
+    expect(output(root, 'hasOwnProperty', 'value')).toEqual({ sum: 3, columns: ['x'], rows: 1 });
+    expect(reasons(await run(root)).map((r) => r[1])).toEqual(Array(4).fill('cached: up to date'));
+
+    // 5 mod 2 = 3 mod 2: `__proto__` reruns with the same bytes, so `toString` stays cached.
+    write(root, 'pipeline.yaml', fs.readFileSync(path.join(root, 'pipeline.yaml'), 'utf8').replace('value: 3', 'value: 5'));
+    expect(reasons(await run(root))).toEqual([
+      ['constructor', 'ran: param `value` changed'], ['__proto__', 'ran: upstream `constructor` changed'],
+      ['toString', 'cached: up to date'], ['hasOwnProperty', 'ran: upstream `constructor` changed'],
+    ]);
+
+    // Removed stages leave the pipeline state.
+    write(root, 'pipeline.yaml', fs.readFileSync(path.join(root, 'pipeline.yaml'), 'utf8').replace(/ {2}(__proto__|toString):.*\n/g, ''));
+    expect(reasons(await run(root))).toEqual([['constructor', 'cached: up to date'], ['hasOwnProperty', 'cached: up to date']]);
+    const state = loadState(new LocalStore(path.join(root, 'cache')), stateName(root, path.join(root, 'pipeline.yaml')));
+    expect(Object.keys(state.stages)).toEqual(['constructor', 'hasOwnProperty']);
+  });
+});

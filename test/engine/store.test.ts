@@ -101,6 +101,21 @@ describe('LocalStore objects', () => {
     expect(store.listObjects()).toEqual([]);
     store.deleteObject(h); // deleting twice is fine
   });
+
+  it('never turns a name that is not a sha256 into a path (names come from editable metadata)', () => {
+    // `../../x` from objects/ would be a file beside the cache folder.
+    const outside = path.join(dir, '..', `${path.basename(dir)}-victim`);
+    fs.writeFileSync(outside, 'keep me');
+    const name = `../../${path.basename(outside)}`;
+    expect(store.getObject(name)).toBeUndefined();
+    expect(store.verifyObject(name)).toBe(false);
+    expect(store.hasObject(name)).toBe(false);
+    store.deleteObject(name);
+    store.deleteRecord(name);
+    expect(store.getRecord(name)).toBeUndefined();
+    expect(fs.readFileSync(outside, 'utf8')).toBe('keep me');
+    fs.rmSync(outside);
+  });
 });
 
 describe('LocalStore.verifyObject memo', () => {

@@ -4,6 +4,7 @@ import { column, columnNames, tableFromColumns } from '../../engine/table.js';
 import type { Table } from '../../engine/value.js';
 import { derive } from '../../steps/derive.js';
 import { makeContext } from '../support/context.js';
+import { ownRecord, RESERVED } from '../support/reserved-names.js';
 
 const data = tableFromColumns({
   province: ['BEJ', 'TJ', 'HEB', 'SX'],
@@ -61,5 +62,16 @@ describe('derive', () => {
   it('reports evaluation failures and non-scalar results with the row', async () => {
     expect((await failure(() => run({ x: 'province * 2' }))).message).toMatch(/failed at row 1: Cannot convert "BEJ" to a number/);
     expect((await failure(() => run({ x: '[gdp_raw, 1]' }))).reason).toBe('bad-expression-result');
+  });
+});
+
+// GitHub issue 9: column names and new-column names that are Object.prototype members.
+describe('derive with reserved names', () => {
+  it('reads and writes columns named constructor, toString, __proto__, hasOwnProperty', async () => {
+    const t = tableFromColumns(ownRecord([['constructor', [1, 2]], ['toString', [10, 20]]]));
+    const cols = ownRecord([['__proto__', 'constructor + toString'], ['hasOwnProperty', '__proto__ * 2'], ['toString', 'toString + 1']]);
+    const { table } = await run(cols, t);
+    expect(columnNames(table)).toEqual(['constructor', 'toString', '__proto__', 'hasOwnProperty']);
+    expect(RESERVED.map((n) => column(table, n))).toEqual([[1, 2], [11, 21], [11, 22], [22, 44]]);
   });
 });

@@ -5,6 +5,7 @@ import type { Table } from '../../engine/value.js';
 import { join } from '../../steps/join.js';
 import type { JoinParams } from '../../steps/join.js';
 import { makeContext } from '../support/context.js';
+import { ownRecord } from '../support/reserved-names.js';
 
 const gdp = tableFromColumns({ province: ['BEJ', 'TJ', 'SX', null], year: [2011, 2011, 2011, 2011], gdp: [1, 2, 3, 4] });
 const emp = tableFromColumns({ prov: ['TJ', 'BEJ', 'HEB'], year: [2011, 2011, 2011], emp: [20, 10, 30] });
@@ -73,5 +74,20 @@ describe('join', () => {
     expect(columnNames(run({ by: ['k'] }, l, r).table)).toEqual(['k', 'v_x', 'w', 'v_y']);
     expect(columnNames(run({ by: ['k'], suffix: '_r' }, l, r).table)).toEqual(['k', 'v', 'w', 'v_r']);
     expect(failure(() => run({ by: ['nope'] }, l, r)).message).toMatch(/input `left`.*no column `nope`; columns are: k, v, w/);
+  });
+});
+
+// GitHub issue 9: key columns, clashing columns and key values named like Object.prototype members.
+describe('join with reserved names', () => {
+  it('joins on columns and values named constructor, toString, __proto__, hasOwnProperty', () => {
+    const left: Table = { kind: 'table', columns: [{ name: 'constructor', values: ['__proto__', 'toString', 'x'] }, { name: 'toString', values: [1, 2, 3] }] };
+    const right: Table = { kind: 'table', columns: [{ name: '__proto__', values: ['toString', '__proto__', 'hasOwnProperty'] }, { name: 'toString', values: [10, 20, 30] }, { name: 'hasOwnProperty', values: [true, false, true] }] };
+    const { table } = run({ by: ownRecord([['constructor', '__proto__']]), how: 'full' }, left, right);
+    expect(table.columns.map((c) => [c.name, c.values])).toEqual([
+      ['constructor', ['__proto__', 'toString', 'x', 'hasOwnProperty']],
+      ['toString_x', [1, 2, 3, null]],
+      ['toString_y', [20, 10, null, 30]],
+      ['hasOwnProperty', [false, true, null, true]],
+    ]);
   });
 });

@@ -53,3 +53,24 @@ describe('pivot-wider', () => {
     expect(failure(() => run({ names_from: 'year', values_from: 'lq' }, bad)).reason).toBe('missing-name');
   });
 });
+
+// GitHub issue 9: cell values that become column names, and id columns, named like Object.prototype members.
+describe('pivot-wider with reserved names', () => {
+  it('spreads values named constructor, toString, __proto__, hasOwnProperty into columns', () => {
+    const data: Table = {
+      kind: 'table',
+      columns: [
+        { name: 'constructor', values: ['a', 'a', 'b', 'b'] },
+        { name: '__proto__', values: ['toString', '__proto__', 'hasOwnProperty', 'toString'] },
+        { name: 'hasOwnProperty', values: [1, 2, 3, 4] },
+      ],
+    };
+    const t = run({ names_from: '__proto__', values_from: 'hasOwnProperty' }, data);
+    expect(t.columns.map((c) => [c.name, c.values])).toEqual([
+      ['constructor', ['a', 'b']],
+      ['toString', [1, 4]],
+      ['__proto__', [2, null]],
+      ['hasOwnProperty', [null, 3]],
+    ]);
+  });
+});

@@ -7,6 +7,7 @@ import type { Table } from '../../engine/value.js';
 import { readCsv } from '../../steps/read-csv.js';
 import type { ReadCsvParams } from '../../steps/read-csv.js';
 import { makeContext } from '../support/context.js';
+import { ownRecord, RESERVED } from '../support/reserved-names.js';
 
 // The project root for these tests is test/fixtures, so paths read like a pipeline's.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
@@ -48,5 +49,17 @@ describe('read-csv', () => {
     // ragged.csv: line 3 has one field too many.
     expect(e.message).toMatch(/^tables\/ragged\.csv:3: this row has 3 fields but the header has 2/);
     expect(failure(() => run({ path: 'tables/none.csv' })).reason).toBe('missing-file');
+  });
+
+  // GitHub issue 9: `rename` was looked up in a plain object, so with the engine's default
+  // `rename: {}` a column named `toString` got Object.prototype.toString as its name.
+  it('keeps columns named like Object.prototype members, and renames them', () => {
+    const t = run({ path: 'tables/reserved-names.csv', rename: {} });
+    expect(columnNames(t)).toEqual(['id', ...RESERVED]);
+    expect(RESERVED.map((n) => column(t, n))).toEqual([['a', 'e'], ['b', 'f'], ['c', 'g'], ['d', 'h']]);
+    const renamed = run({ path: 'tables/reserved-names.csv', rename: ownRecord([['__proto__', 'proto'], ['id', 'constructor'], ['constructor', 'ctor']]) });
+    expect(columnNames(renamed)).toEqual(['constructor', 'ctor', 'toString', 'proto', 'hasOwnProperty']);
+    expect(column(renamed, 'proto')).toEqual(['c', 'g']);
+    expect(failure(() => run({ path: 'tables/panel.csv', rename: ownRecord([['__proto__', 'x']]) })).message).toMatch(/`rename` lists column `__proto__`/);
   });
 });
