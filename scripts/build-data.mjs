@@ -107,6 +107,7 @@ const fmtBreak = (b) => `${b.province} ${b.year} ${(100 * b.deviation).toFixed(1
 console.log('employment breaks (urban-unit + private/self-employed, deviation from the median growth, log points x 100):',
   labour.report.employmentBreaks.map((b) => `${fmtBreak(b)} ${b.kind}`).join('; '));
 console.log('  component breaks, urban-unit:', labour.report.urbanUnitBreaks.map(fmtBreak).join('; '));
+console.log('  common breaks, urban-unit (all provinces):', labour.report.urbanUnitCommonBreaks.map((b) => `${b.year} ${b.deviation.toFixed(3)} (x${b.factor.toFixed(3)})`).join('; '));
 console.log('  component breaks, private/self-employed:', labour.report.privateSelfBreaks.map(fmtBreak).join('; '));
 console.log('employment sum over 30 provinces / national employed persons (TOT):', YEARS.filter((y) => nationalEmployment.has(y))
   .map((y) => `${y}:${(panel.filter((r) => r.year === y).reduce((s, r) => s + r.employment, 0) / nationalEmployment.get(y)).toFixed(3)}`).join(' '));

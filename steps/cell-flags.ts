@@ -16,12 +16,13 @@ export interface CellFlagsParams {
   entity?: string;
   time?: string;
   where?: string;
+  across_entities?: string[];
 }
 
 /** Step `cell-flags`. */
 export const cellFlags = defineStep<CellFlagsParams>({
   name: 'cell-flags',
-  version: '1',
+  version: '2',
   description:
     'Provenance of model variables cell by cell. Input `flags` has one row per source cell (entity, time, variable, status, method) ' +
     'with status real, derived, estimated or missing; input `filled` (optional, the `filled` output of impute: entity, time, column, method) ' +
@@ -42,6 +43,7 @@ export const cellFlags = defineStep<CellFlagsParams>({
       entity: { type: 'string', default: 'province', description: 'Entity column of `flags` and `data`.' },
       time: { type: 'string', default: 'year', description: 'Time column of `flags` and `data`.' },
       where: { type: 'string', description: 'Where a reader finds the cells (e.g. the results file the `cells` output is written to); named in the note.' },
+      across_entities: { type: 'array', items: { type: 'string' }, default: [], description: 'Source columns that enter every entity\'s value of a period (e.g. employment, the weights of eq 9\'s national average): a cell takes the worst status of the column over all entities of the sample in its period.' },
     },
   },
   inputs: {
@@ -50,7 +52,7 @@ export const cellFlags = defineStep<CellFlagsParams>({
     filled: { description: 'Cells filled by the pipeline (the `filled` output of impute).', optional: true },
   },
   outputs: {
-    summary: 'Per variable: cells, real, derived, estimated, missing, where (the estimated cells by year), note.',
+    summary: 'Per variable: cells, real, derived, estimated, missing, where (the estimated cells by year), listed_in (params.where), note.',
     cells: 'Every variable cell: entity, time, variable, status, because (the non-real source cells and their methods).',
     note: 'One sentence (JSON string) for table notes: how many cells of each variable are estimated and where to look.',
   },
@@ -82,11 +84,12 @@ export const cellFlags = defineStep<CellFlagsParams>({
     const de = column(data, ent), dt = numericColumn(data, tim, 'cell-flags: input `data`');
     const sample = Array.from({ length: nrow(data) }, (_, i) => ({ entity: String(de[i] ?? ''), time: dt[i]! }));
     const known = new Set(flags.map((f) => f.column));
-    const unknown = [...new Set(Object.values(p.sources).flat())].filter((c) => !known.has(c));
+    const across = new Set(p.across_entities ?? []);
+    const unknown = [...new Set([...Object.values(p.sources).flat(), ...across])].filter((c) => !known.has(c));
     if (unknown.length) throw new StepError('unknown-column', `params.sources names column(s) ${unknown.join(', ')} that input \`flags\` never flags; flagged columns: ${[...known].join(', ')}`);
     const cells = variableCells(flags, p.sources, sample, (e, t, c) => {
       throw new StepError('missing-flag', `input \`flags\` has no row for ${ent} ${e}, ${tim} ${t}, column ${c}; the flags must cover every cell of the sample`);
-    });
+    }, across);
     const perTime = new Map<number, number>();
     for (const s of sample) perTime.set(s.time, (perTime.get(s.time) ?? 0) + 1);
     const summary = summarise(cells, perTime);
@@ -95,7 +98,7 @@ export const cellFlags = defineStep<CellFlagsParams>({
     return {
       summary: tableFromRows(summary.map((s) => ({
         variable: s.variable, cells: s.cells, real: s.counts.real, derived: s.counts.derived, estimated: s.counts.estimated, missing: s.counts.missing,
-        where: s.where, note: s.counts.estimated > 0 ? `Estimated cells of ${s.variable}: ${s.counts.estimated} of ${s.cells} (${s.where})${p.where ? `; cell by cell: ${p.where}` : ''}.` : '',
+        where: s.where, listed_in: p.where ?? '', note: s.counts.estimated > 0 ? `Estimated cells of ${s.variable}: ${s.counts.estimated} of ${s.cells} (${s.where})${p.where ? `; cell by cell: ${p.where}` : ''}.` : '',
       }))),
       cells: tableFromColumns({
         [ent]: cells.map((c) => c.entity), [tim]: cells.map((c) => c.time), variable: cells.map((c) => c.variable),

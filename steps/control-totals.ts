@@ -96,6 +96,7 @@ export const controlTotals = defineStep<ControlTotalsParams>({
     const rule = p.national_year ?? 'exact';
     const metaYear = Number(base.meta?.year);
     const baseYear = p.base_year ?? (Number.isInteger(metaYear) ? metaYear : 2007);
+    if (p.base_year === undefined && !Number.isInteger(metaYear)) ctx.note('base year 2007: neither params.base_year nor the base table\'s meta year is set');
     const nb = nationalYear(nat, nc, baseYear, rule, S, 'base');
     const nt = nationalYear(nat, nc, p.year, rule, S, 'target');
     if (nb.year !== baseYear || nt.year !== p.year) ctx.note(`national totals: base year ${nb.year}, target year ${nt.year} (nearest available)`);

@@ -7,7 +7,7 @@
  */
 import { own } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
-import { column, numericColumn, tableFromRows } from '../engine/table.js';
+import { column, hasColumn, numericColumn, tableFromRows } from '../engine/table.js';
 import { isTable, type Json, type Table, type Value } from '../engine/value.js';
 import { spearman } from './kernels/rank.js';
 import { markdownTable } from './lib/markdown.js';
@@ -35,7 +35,7 @@ const f3 = (x: number | null | undefined) => (typeof x === 'number' && Number.is
 
 export const paperComparison = defineStep<PaperComparisonParams>({
   name: 'paper-comparison',
-  version: '1.4',
+  version: '1.5',
   description: "Compares our ranking and fixed-effects model with the paper's published Tables 2 and 5: Spearman's rank correlation of the provinces' average agglomeration, and agreement of coefficient signs and significance.",
   params: {
     type: 'object',
@@ -179,6 +179,7 @@ interface Extra {
 function extraComparisons(inputs: Record<string, Value>): Extra {
   const summary: Record<string, Json> = {};
   const rows: string[][] = [];
+  const warnings: string[] = [];
   const t4 = inputs.table4, p4 = inputs.paper_table4;
   if (isTable(t4)) {
     const variable = String(column(t4, 'variable', 'input `table4`')[0] ?? '');
@@ -206,6 +207,7 @@ function extraComparisons(inputs: Record<string, Value>): Extra {
       const t = tests[key];
       if (!isObject(t) || typeof t.statistic !== 'number') continue;
       summary[key] = t.statistic;
+      if (typeof t.warning === 'string') warnings.push(`${label}: ${t.warning}`);
       const pv = paper.get(paperKey);
       if (pv !== undefined) summary[`paper_${key}`] = pv;
       rows.push([label, f3(t.statistic), f3(pv ?? null)]);
@@ -216,6 +218,7 @@ function extraComparisons(inputs: Record<string, Value>): Extra {
   if (isTable(est)) {
     const v = column(est, 'variable', 'input `estimates`'), n = numericColumn(est, 'estimated', 'input `estimates`');
     const cells = numericColumn(est, 'cells', 'input `estimates`'), where = column(est, 'where', 'input `estimates`');
+    const listed = hasColumn(est, 'listed_in') ? column(est, 'listed_in').map((c) => String(c ?? '')).find((c) => c !== '') : undefined;
     const parts: string[] = [];
     const list: string[] = [];
     v.forEach((name, i) => {
@@ -225,12 +228,13 @@ function extraComparisons(inputs: Record<string, Value>): Extra {
     });
     summary.estimated_cells = list;
     estimatedLines.push(parts.length
-      ? `> **Estimated cells.** Some inputs are estimates where no published value exists; cells per variable: ${parts.join('; ')}. Every cell: results/estimated_cells.csv; methods: docs/data.md.`
+      ? `> **Estimated cells.** Some inputs are estimates where no published value exists; cells per variable: ${parts.join('; ')}.${listed ? ` Every cell: ${listed};` : ''} methods: docs/data.md.`
       : '> Every cell of the model variables is real or derived from real data.', '');
   }
   const statLines = (ours: string): string[] => (rows.length === 0 ? [] : [
     '', '## Other statistics (Tables 4 and 5)', '',
     markdownTable(['statistic', ours, 'paper'], rows, [false, true, true]),
+    ...warnings.map((w) => `> ${w}`),
   ]);
   return { summary, estimatedLines, statLines };
 }

@@ -45,7 +45,7 @@ function withOwnFiles(inputs: Record<string, Value>, root: string, info: Pipelin
 /** The report step. */
 export const report = defineStep<ReportParams>({
   name: 'report',
-  version: '1.2.0',
+  version: '1.3.0',
   description: 'A self-contained HTML report: Table 1 heatmap, Table 2 vs the paper, regions over time, coefficient plot, Tables 4-5, the pipeline DAG and provenance (charts inlined as SVG, no scripts).',
   observesPipeline: true,
   params: {

@@ -23,6 +23,12 @@ const PUBLIC_SERVICE = [IND.publicAdmin, IND.education, IND.health, IND.culture]
 
 /** Default threshold of the break test: |province growth - median growth| in log points. */
 export const BREAK_THRESHOLD = 0.15;
+/**
+ * A year whose median growth over all provinces differs from the median of the other years'
+ * median growths by more than this (log points) is a break common to all provinces (e.g. the
+ * 2013 NBS coverage change of urban-unit employment: median +0.115 against -0.03..+0.025).
+ */
+export const COMMON_BREAK_THRESHOLD = 0.05;
 
 /** Dictionary entries of the columns this module fills (statuses: see docs/data.md, flags in tidy/flags.csv). */
 export const LABOUR_COLUMNS = [
@@ -193,6 +199,33 @@ export function spliceBreaks(series, years, { threshold = BREAK_THRESHOLD } = {}
 }
 
 /**
+ * Breaks common to all provinces, which detectBreaks (deviation from the year's median) cannot
+ * see: a year whose median growth deviates from the median of the other years' medians by
+ * more than `threshold`. Every province's earlier years are multiplied by exp(deviation)
+ * (back-cast to the post-break level, as for a province's own level shift). Returns
+ * {series (new maps), breaks: [{year, deviation, factor}], adjusted: Map(year -> {factor, after})}.
+ */
+export function spliceCommonBreaks(series, years, { threshold = COMMON_BREAK_THRESHOLD } = {}) {
+  const m = medianGrowth(series, years);
+  const out = new Map([...series].map(([c, s]) => [c, new Map(s)]));
+  const breaks = [];
+  const adjusted = new Map();
+  for (const [y, g] of m) {
+    const others = median([...m].filter(([z]) => z !== y).map(([, v]) => v));
+    if (others === null || Math.abs(g - others) <= threshold) continue;
+    const factor = Math.exp(g - others);
+    breaks.push({ year: y, deviation: g - others, factor });
+    for (const s of out.values()) for (const z of s.keys()) if (z < y) s.set(z, s.get(z) * factor);
+    for (const z of years) {
+      if (z >= y) continue;
+      const a = adjusted.get(z);
+      if (a) { a.factor *= factor; a.after.push(y); } else adjusted.set(z, { factor, after: [y] });
+    }
+  }
+  return { series: out, breaks, adjusted };
+}
+
+/**
  * Fill the years without a value by the ratio value/denominator of the nearest year with a
  * value (ties: the earlier year), times the denominator of the year. Returns
  * Map(year -> {value, from}) where from = null for the given values.
@@ -323,10 +356,14 @@ export function buildLabour({ provinces, years, nbsRows, metrics, bedsText, popu
   // where the sectors are real, the nearest year's share elsewhere.
   const sectors = PUBLIC_SERVICE.map(need);
   const uYears = [...new Set([...U.values()].flatMap((x) => [...x.keys()]))].sort((a, b) => a - b);
-  const uSpliced = spliceBreaks(U, uYears, { threshold });
-  report.urbanUnitBreaks = uSpliced.breaks;
+  const uOwn = spliceBreaks(U, uYears, { threshold });
+  report.urbanUnitBreaks = uOwn.breaks;
+  // Then the breaks all provinces share (the sector counts do not share them: public
+  // administration grew 1.8 % in 2013 while all urban units grew 11.5 %).
+  const uSpliced = spliceCommonBreaks(uOwn.series, uYears);
+  report.urbanUnitCommonBreaks = uSpliced.breaks;
   for (const p of provinces) {
-    const c = p.code, u = uSpliced.series.get(c), adj = uSpliced.adjusted.get(c) ?? new Map();
+    const c = p.code, u = uSpliced.series.get(c), adj = mergeAdjustments(uOwn.adjusted.get(c) ?? new Map(), uSpliced.adjusted);
     const four = new Map(), one = new Map();
     for (const y of u.keys()) {
       if (sectors.every((x) => x.get(c).has(y))) four.set(y, sectors.reduce((t, x) => t + x.get(c).get(y), 0) / u.get(y));
@@ -337,7 +374,7 @@ export function buildLabour({ provinces, years, nbsRows, metrics, bedsText, popu
         const a = adj.get(y);
         if (from !== null) set(c, y, name, round(value, 6), 'estimated', `share of ${from} (nearest year)`);
         else if (!a) set(c, y, name, round(value, 6), 'derived', `NBS urban-unit ${what} / all urban units`);
-        else set(c, y, name, round(value, 6), 'estimated', `NBS urban-unit ${what} / all urban units (denominator back-cast x${a.factor.toFixed(3)} to the level after the ${[...a.after].sort((x, z) => x - z).join(' and ')} break)`);
+        else set(c, y, name, round(value, 6), 'estimated', `NBS urban-unit ${what} / all urban units (denominator back-cast x${a.factor.toFixed(3)} to the level after the ${[...a.after].sort((x, z) => x - z).join(' and ')} break${a.common ? ', incl. the coverage change common to all provinces' : ''})`);
       }
     }
   }
@@ -367,4 +404,16 @@ export function moments(values) {
   const mean = v.reduce((s, x) => s + x, 0) / n;
   const sd = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1));
   return { n, mean, sd, min: Math.min(...v), max: Math.max(...v) };
+}
+
+/** A province's own level adjustments combined with the common ones, by year. */
+function mergeAdjustments(own, common) {
+  const out = new Map();
+  for (const [y, a] of own) if (a.kind === 'level') out.set(y, { factor: a.factor, after: [...a.after], common: false });
+  for (const [y, a] of common) {
+    const b = out.get(y);
+    if (b) { b.factor *= a.factor; b.after.push(...a.after); b.common = true; } else out.set(y, { factor: a.factor, after: [...a.after], common: true });
+  }
+  for (const [y, a] of own) if (a.kind !== 'level' && !out.has(y)) out.set(y, a);
+  return out;
 }

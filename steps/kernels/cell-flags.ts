@@ -39,25 +39,52 @@ const cellKey = (entity: string, time: number, column: string): string => `${ent
 /**
  * Every (entity, time) × variable cell's status. A source cell without a flag is an error
  * reported through `onMissingFlag` (the flags must cover every cell they are asked about).
+ * A column in `across` enters every entity's cell of a period (e.g. eq 9's employment weights
+ * enter every province's location quotient of that year): its status in a cell is the worst
+ * over all entities of the sample in that period.
  */
 export function variableCells(
   flags: readonly SourceFlag[],
   sources: Readonly<Record<string, readonly string[]>>,
   sample: readonly { entity: string; time: number }[],
   onMissingFlag: (entity: string, time: number, column: string) => never,
+  across: ReadonlySet<string> = new Set(),
 ): VariableCell[] {
   const byCell = new Map<string, SourceFlag>();
   for (const f of flags) byCell.set(cellKey(f.entity, f.time, f.column), f);
+  const flagOf = (entity: string, time: number, c: string): SourceFlag => byCell.get(cellKey(entity, time, c)) ?? onMissingFlag(entity, time, c);
+  // For `across` columns: per (time, column) the worst status and the entities that are not real.
+  const period = new Map<string, { status: CellStatus; entities: string[] }>();
+  const entitiesAt = new Map<number, string[]>();
+  for (const { entity, time } of sample) entitiesAt.set(time, [...(entitiesAt.get(time) ?? []), entity]);
+  for (const c of across) {
+    for (const [time, ents] of entitiesAt) {
+      let status: CellStatus = 'real';
+      const bad: string[] = [];
+      for (const e of ents) {
+        const s = flagOf(e, time, c).status;
+        if (s !== 'real') bad.push(e);
+        if (RANK[s] > RANK[status]) status = s;
+      }
+      period.set(`${time}\u0000${c}`, { status, entities: bad });
+    }
+  }
   const out: VariableCell[] = [];
   for (const [variable, cols] of Object.entries(sources)) {
     for (const { entity, time } of sample) {
       let status: CellStatus = 'real';
       const why: string[] = [];
       for (const c of cols) {
-        const f = byCell.get(cellKey(entity, time, c));
-        if (!f) onMissingFlag(entity, time, c);
-        const s = f!.status;
-        if (s !== 'real') why.push(`${c}: ${s}${f!.method ? ` (${f!.method})` : ''}`);
+        let s: CellStatus;
+        if (across.has(c)) {
+          const p = period.get(`${time}\u0000${c}`)!;
+          s = p.status;
+          if (s !== 'real') why.push(`${c}: ${s} in ${time} for ${p.entities.length === entitiesAt.get(time)!.length ? 'every entity' : p.entities.join(' ')} (it enters every entity's value of the period)`);
+        } else {
+          const f = flagOf(entity, time, c);
+          s = f.status;
+          if (s !== 'real') why.push(`${c}: ${s}${f.method ? ` (${f.method})` : ''}`);
+        }
         if (RANK[s] > RANK[status]) status = s;
       }
       out.push({ entity, time, variable, status, because: why.join('; ') });

@@ -43,8 +43,10 @@ describe('data/tidy/flags.csv', () => {
     const count = (v: string, s: string) => flags.rows.filter((r) => r.variable === v && r.status === s).length;
     expect(count('employment', 'estimated')).toBe(172); // 2011, 2020-2023 (150) + 22 break cells
     expect(count('avg_wage', 'estimated')).toBe(30); // 2011
-    expect(count('public_service_share', 'estimated')).toBe(141); // 2011, 2021-2023 (120) + 21 pre-break cells
-    expect(count('public_admin_share', 'estimated')).toBe(141);
+    // 2011, 2021-2023 (120) + 21 cells before a province's own denominator break + the 2012
+    // cells not among those (24) spliced for the 2013 coverage change common to all provinces.
+    expect(count('public_service_share', 'estimated')).toBe(165);
+    expect(count('public_admin_share', 'estimated')).toBe(165);
     expect(count('hospital_beds_per_10k', 'derived')).toBe(30); // 2011
     expect(count('hospital_beds_per_10k', 'estimated')).toBe(0);
     expect(count('rd_spend_industrial', 'missing')).toBe(30); // 2011

@@ -40,6 +40,17 @@ describe('cell-flags', () => {
     expect(a2011.because).toBe('rd: estimated (filled by the pipeline (impute, nearest))');
     expect(note).toBe('Estimated cells: pcw 2 of 4 (2011: all 2); rdi 1 of 4 (2011: A). Cell by cell: results/estimated_cells.csv.');
   });
+  it('a column used across entities (eq 9\'s employment weights) flags every entity of the period', () => {
+    // wage is estimated for A and B in 2011 only: with across_entities, every 2011 cell is
+    // estimated and every 2012 cell real. gdp is derived for B in 2012 → across, A's 2012 too.
+    const { summary, cells } = run({ sources: { idt: ['wage'], g: ['gdp'] }, across_entities: ['wage', 'gdp'] }, { flags, data: sample });
+    const s = Object.fromEntries(tableRows(summary).map((r) => [r.variable, r]));
+    expect([s.idt!.estimated, s.idt!.real]).toEqual([2, 2]);
+    expect([s.g!.derived, s.g!.real]).toEqual([2, 2]);
+    const a2012 = tableRows(cells).find((r) => r.variable === 'g' && r.province === 'A' && r.year === 2012)!;
+    expect([a2012.status, a2012.because]).toEqual(['derived', "gdp: derived in 2012 for B (it enters every entity's value of the period)"]);
+  });
+
   it('says so when nothing is estimated', () => {
     expect(run({ sources: { gdp: ['gdp'] } }, { flags, data: sample }).note).toBe('Every cell of these variables is real or derived from real data.');
   });
