@@ -42,7 +42,11 @@ export interface ParsedFile {
   locateNearest(path: NodePath): SourceRange;
 }
 
-type Located = { node: unknown; pair?: Pair<unknown, unknown> };
+/**
+ * A node found by {@link walk}. `alias` is the first alias the path went through: the node is
+ * then inside the anchored value, written elsewhere, and diagnostics point at the alias.
+ */
+type Located = { node: unknown; pair?: Pair<unknown, unknown>; alias?: Alias };
 
 /** Converts a [start, end) offset pair to a SourceRange. */
 function toRange(lc: LineCounter, file: string, start: number, end: number): SourceRange {
@@ -65,14 +69,21 @@ function keyOf(pair: Pair<unknown, unknown>): string | undefined {
 function walk(doc: Document.Parsed, path: NodePath): Located | undefined {
   let cur: Located = { node: doc.contents };
   for (const seg of path) {
-    const n = cur.node;
+    let n = cur.node;
+    // Follow an alias to the value of its anchor (parsePipelineText has checked it resolves).
+    if (isAlias(n)) {
+      const target = n.resolve(doc);
+      if (!target) return undefined;
+      cur = { ...cur, alias: cur.alias ?? n };
+      n = target;
+    }
     if (isMap(n)) {
       const pair = n.items.find((p) => keyOf(p) === String(seg));
       if (!pair) return undefined;
-      cur = { node: pair.value, pair };
+      cur = { node: pair.value, pair, ...(cur.alias ? { alias: cur.alias } : {}) };
     } else if (isSeq(n) && typeof seg === 'number') {
       if (seg < 0 || seg >= n.items.length) return undefined;
-      cur = { node: n.items[seg] };
+      cur = { node: n.items[seg], ...(cur.alias ? { alias: cur.alias } : {}) };
     } else return undefined;
   }
   return cur;
@@ -109,20 +120,27 @@ export function parsePipelineText(text: string, file: string, displayFile: strin
     return toRange(lc, displayFile, span[0], span[1]);
   });
   if (aliasProblems.length > 0) return { diagnostics: [...diagnostics, ...aliasProblems] };
+  const keyProblems = checkKeys(doc, text, (n) => {
+    const span = nodeSpan(n) ?? [0, 0];
+    return toRange(lc, displayFile, span[0], Math.max(span[1], span[0] + 1));
+  }, (offset) => lc.linePos(offset).line);
+  if (keyProblems.length > 0) return { diagnostics: [...diagnostics, ...keyProblems] };
 
   const whole = toRange(lc, displayFile, 0, 0);
   const locate = (path: NodePath): SourceRange | undefined => {
     const found = walk(doc, path);
     if (!found) return undefined;
-    const span = nodeSpan(found.node);
+    const span = nodeSpan(found.alias ?? found.node);
     if (span && span[1] > span[0]) return toRange(lc, displayFile, span[0], span[1]);
     const keySpan = found.pair ? nodeSpan(found.pair.key) : undefined;
     return keySpan ? toRange(lc, displayFile, keySpan[0], keySpan[1]) : span ? toRange(lc, displayFile, span[0], span[0] + 1) : whole;
   };
   const locateKey = (path: NodePath): SourceRange | undefined => {
     const found = walk(doc, path);
-    const keySpan = found?.pair ? nodeSpan(found.pair.key) : undefined;
-    return keySpan ? toRange(lc, displayFile, keySpan[0], keySpan[1]) : found ? locate(path) : undefined;
+    if (!found) return undefined;
+    // A key inside an anchored value: point at the alias that brings it here.
+    const keySpan = found.pair && !found.alias ? nodeSpan(found.pair.key) : undefined;
+    return keySpan ? toRange(lc, displayFile, keySpan[0], keySpan[1]) : locate(path);
   };
   const locateNearest = (path: NodePath): SourceRange => {
     for (let n = path.length; n > 0; n--) {
@@ -140,10 +158,12 @@ export function parsePipelineText(text: string, file: string, displayFile: strin
  * are not strings are skipped here and reported by validation.
  */
 export function pluginSpecifiers(parsed: ParsedFile): { specifier: string; range: SourceRange }[] {
-  const plugins = walk(parsed.doc, ['plugins']);
-  if (!plugins || !isSeq(plugins.node)) return [];
+  const found = walk(parsed.doc, ['plugins']);
+  const plugins = isAlias(found?.node) ? found.node.resolve(parsed.doc) : found?.node;
+  if (!isSeq(plugins)) return [];
   const out: { specifier: string; range: SourceRange }[] = [];
-  plugins.node.items.forEach((item, i) => {
+  plugins.items.forEach((entry, i) => {
+    const item = isAlias(entry) ? entry.resolve(parsed.doc) : entry;
     if (isScalar(item) && typeof item.value === 'string') out.push({ specifier: item.value, range: parsed.locateNearest(['plugins', i]) });
   });
   return out;
@@ -152,6 +172,88 @@ export function pluginSpecifiers(parsed: ParsedFile): { specifier: string; range
 /** The document as plain data (maps become objects). parsePipelineText has checked its aliases. */
 export function toPlain(parsed: ParsedFile): unknown {
   return parsed.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+}
+
+/** Tags that make a value something other than a plain map, list, string, number or boolean. */
+const FOREIGN_TAGS: Record<string, string> = {
+  'tag:yaml.org,2002:omap': 'an ordered map (`!!omap`), read as a list of pairs',
+  'tag:yaml.org,2002:pairs': 'a list of pairs (`!!pairs`)',
+  'tag:yaml.org,2002:set': 'a set (`!!set`), whose entries have no values',
+  'tag:yaml.org,2002:binary': 'binary data (`!!binary`)',
+  'tag:yaml.org,2002:timestamp': 'a timestamp (`!!timestamp`)',
+};
+
+/** What the keys of the map at `path` are, for messages: "a stage id", "a param name"… */
+function keyRole(path: NodePath): string {
+  const [a, b, c, d] = path;
+  if (path.length === 0) return 'a top-level key';
+  if (path.length === 1 && a === 'stages') return 'a stage id';
+  if (path.length === 1 && a === 'params') return 'a param name';
+  if (a === 'stages' && path.length === 2) return `a key of stage \`${String(b)}\``;
+  if (a === 'stages' && path.length === 3 && c === 'foreach') return `a foreach dimension of stage \`${String(b)}\``;
+  if (a === 'stages' && path.length === 3 && c === 'inputs') return `an input name of stage \`${String(b)}\``;
+  if (a === 'stages' && path.length === 3 && c === 'params') return `a param name of stage \`${String(b)}\``;
+  if (a === 'stages' && path.length === 4 && c === 'foreach') return `a key of foreach dimension \`${String(d)}\` of stage \`${String(b)}\``;
+  return `a key in \`${path.map(String).join('.')}\``;
+}
+
+/**
+ * Keys and tags that do not survive the conversion to plain data: a key that is an alias, a
+ * list or a map (it would become text such as `a,b` or `[object Object]`); a stage id or
+ * foreach dimension that is `true`, `false`, `~` or a number rather than text; two keys of a
+ * map that differ in the YAML (`true` and `"true"`) but become the same text, which would
+ * silently merge the entries; and `!!omap`, `!!set` and similar tags, which make values that
+ * are not plain maps and lists. Values repeated by aliases are checked where they are written.
+ */
+function checkKeys(doc: Document.Parsed, text: string, at: (n: unknown) => SourceRange, lineOf: (offset: number) => number): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const source = (n: unknown): string => {
+    const span = nodeSpan(n);
+    return span ? text.slice(span[0], span[1]).trim() : String(n);
+  };
+  const visitNode = (node: unknown, path: NodePath, after = 0): void => {
+    if (!isMap(node) && !isSeq(node) && !isScalar(node)) return; // aliases, empty values
+    const foreign = node.tag !== undefined ? FOREIGN_TAGS[node.tag] : undefined;
+    if (foreign) {
+      const what = path.length === 0 ? 'the pipeline file' : `\`${path.map(String).join('.')}\``;
+      // Point at the tag (`!!omap`) when it is written in the short form before the value.
+      const start = nodeSpan(node)?.[0] ?? 0;
+      const short = `!!${node.tag!.slice(node.tag!.lastIndexOf(':') + 1)}`;
+      const tagAt = text.lastIndexOf(short, start);
+      const where = tagAt >= after ? { range: [tagAt, tagAt + short.length] } : node;
+      out.push({ ...at(where), severity: 'error', code: 'bad-tag', message: `${what} is ${foreign}, which a pipeline file cannot use`, hint: 'remove the tag: write a plain map `{ … }`, list `[ … ]` or value' });
+      return;
+    }
+    if (isSeq(node)) {
+      node.items.forEach((item, i) => visitNode(item, [...path, i], i > 0 ? nodeSpan(node.items[i - 1])?.[1] ?? 0 : nodeSpan(node)?.[0] ?? 0));
+      return;
+    }
+    if (!isMap(node)) return;
+    const role = keyRole(path);
+    const textKey = path.length <= 1 || (path[0] === 'stages' && path.length === 3 && path[2] === 'foreach');
+    const seen = new Map<string, unknown>();
+    for (const pair of node.items) {
+      const k = pair.key;
+      if (isAlias(k) || isMap(k) || isSeq(k)) {
+        const kind = isAlias(k) ? `an alias (\`*${k.source}\`)` : isMap(k) ? 'a map' : 'a list';
+        out.push({ ...at(k), severity: 'error', code: 'bad-key', message: `${role} must be plain text, not ${kind}`, hint: 'write the key as a name, e.g. `panel:`; aliases and `? [ … ]` can only be used as values' });
+        continue;
+      }
+      if (!isScalar(k)) continue;
+      const name = String(k.value);
+      if (textKey && (k.value === null || typeof k.value === 'boolean')) {
+        const kind = k.value === null ? 'empty (null)' : 'true or false';
+        out.push({ ...at(k), severity: 'error', code: 'bad-key', message: `${role} must be text, but \`${source(k)}\` is read as ${kind}`, hint: k.value === null ? 'give it a name' : `quote it (\`"${source(k)}":\`) or choose another name` });
+      }
+      const before = seen.get(name);
+      if (before !== undefined) {
+        out.push({ ...at(k), severity: 'error', code: 'duplicate-key', message: `key \`${source(k)}\` appears twice in the same map`, hint: `it is the same key as \`${source(before)}\` on line ${lineOf(nodeSpan(before)?.[0] ?? 0)} once read; remove or rename one of the two entries` });
+      } else seen.set(name, k);
+      visitNode(pair.value, [...path, name], nodeSpan(k)?.[1] ?? 0);
+    }
+  };
+  visitNode(doc.contents, []);
+  return out;
 }
 
 /**

@@ -37,7 +37,7 @@ export function checkForeach(ctx: ValidationContext, id: string, raw: Record<str
   for (const [dim, spec] of Object.entries(raw)) {
     const at = [...base, dim];
     if (!DIMENSION.test(dim)) {
-      ctx.report.error('bad-dimension', `foreach dimension \`${dim}\` of stage \`${id}\` is not a valid name`, ctx.parsed.locateKey(at)!, { hint: 'use letters, digits and `_`, starting with a letter, so it can be referred to as `${item.NAME}`' });
+      ctx.report.error('bad-dimension', `foreach dimension \`${dim}\` of stage \`${id}\` is not a valid name`, ctx.parsed.locateKey(at) ?? ctx.parsed.locateNearest(at), { hint: 'use letters, digits and `_`, starting with a letter, so it can be referred to as `${item.NAME}`' });
       ok = false;
     }
     for (const r of findRefs(spec, at)) {
@@ -66,7 +66,7 @@ function checkItemCount(ctx: ValidationContext, id: string, sizes: ReadonlyMap<s
   const known = [...sizes].map(([name, size]) => ({ name, size }));
   if (itemCount(known.map((d) => d.size)) <= MAX_ITEMS_PER_STAGE) return;
   const later = unknown.length > 0 ? `, before counting ${nameList(unknown)}` : '';
-  ctx.report.error('too-many-items', `stage \`${id}\` fans out to ${describeItemCount(known)}${later}, more than the limit of ${MAX_ITEMS_PER_STAGE.toLocaleString('en-US')} items per stage`, ctx.parsed.locateKey(['stages', id, 'foreach'])!, {
+  ctx.report.error('too-many-items', `stage \`${id}\` fans out to ${describeItemCount(known)}${later}, more than the limit of ${MAX_ITEMS_PER_STAGE.toLocaleString('en-US')} items per stage`, ctx.parsed.locateKey(['stages', id, 'foreach']) ?? ctx.parsed.locateNearest(['stages', id, 'foreach']), {
     hint: 'each item is a separate task; narrow the dimensions or split the stage, or pass a list as a param and let the step loop over it',
   });
 }
@@ -107,7 +107,7 @@ function fromObject(ctx: ValidationContext, id: string, dim: string, spec: Recor
   let ok = true;
   for (const key of Object.keys(spec)) {
     if (!SOURCE_KEYS.includes(key)) {
-      ctx.report.error('unknown-key', `foreach dimension \`${dim}\` of stage \`${id}\` has unknown key \`${key}\``, ctx.parsed.locateKey([...at, key])!, { hint: didYouMean(key, SOURCE_KEYS) ?? 'use `{file: PATH, column: NAME}` or `{stage: STAGE, column: NAME}`' });
+      ctx.report.error('unknown-key', `foreach dimension \`${dim}\` of stage \`${id}\` has unknown key \`${key}\``, ctx.parsed.locateKey([...at, key]) ?? ctx.parsed.locateNearest([...at, key]), { hint: didYouMean(key, SOURCE_KEYS) ?? 'use `{file: PATH, column: NAME}` or `{stage: STAGE, column: NAME}`' });
       ok = false;
     }
   }

@@ -48,7 +48,7 @@ export function checkStageParams(ctx: ValidationContext, id: string, step: StepD
   for (const [dim, src] of Object.entries(foreach ?? {})) if (src.kind === 'values' && src.values.length > 0) sample[dim] = src.values[0]!;
   const sub = substituteSample(params, sample);
   const check = checkParams(step, sub.value as Record<string, unknown>);
-  const paramsRange = ctx.parsed.locateKey(base) ?? ctx.parsed.locateKey(['stages', id])!;
+  const paramsRange = ctx.parsed.locateKey(base) ?? ctx.parsed.locateKey(['stages', id]) ?? ctx.parsed.locateNearest(base);
   if (check.schemaError) {
     ctx.report.error('bad-step-schema', check.schemaError, ctx.parsed.locateNearest(['stages', id, 'step']), { hint: 'this is a bug in the step definition; report it to its author' });
     return false;

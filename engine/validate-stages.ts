@@ -101,7 +101,7 @@ function checkInputs(ctx: ValidationContext, id: string, step: StepDefinition | 
     // A step declaring the input `*` takes inputs of any name (e.g. regression-table's models).
     if (step && !Object.hasOwn(step.inputs, name) && !Object.hasOwn(step.inputs, '*')) {
       const names = Object.keys(step.inputs);
-      ctx.report.error('unknown-input', `step \`${step.name}\` has no input \`${name}\``, ctx.parsed.locateKey(at)!, { hint: didYouMean(name, names) ?? `its inputs are ${nameList(names)}` });
+      ctx.report.error('unknown-input', `step \`${step.name}\` has no input \`${name}\``, ctx.parsed.locateKey(at) ?? ctx.parsed.locateNearest(at), { hint: didYouMean(name, names) ?? `its inputs are ${nameList(names)}` });
       ok = false;
     }
     const resolved = resolveParamRefs(value, ctx.params, at);
@@ -135,7 +135,7 @@ function checkInputs(ctx: ValidationContext, id: string, step: StepDefinition | 
   if (step) {
     const missing = Object.entries(step.inputs).filter(([n, spec]) => n !== '*' && !spec.optional && !Object.hasOwn(raw, n)).map(([n]) => n);
     for (const n of missing) {
-      const at = ctx.parsed.locateKey(base) ?? ctx.parsed.locateKey(['stages', id])!;
+      const at = ctx.parsed.locateKey(base) ?? ctx.parsed.locateKey(['stages', id]) ?? ctx.parsed.locateNearest(base);
       ctx.report.error('missing-input', `stage \`${id}\` does not give step \`${step.name}\` its required input \`${n}\``, at, { hint: `add \`${n}: STAGE\` (or a file path) under \`inputs:\`; ${step.inputs[n]!.description}` });
       ok = false;
     }
@@ -146,7 +146,7 @@ function checkInputs(ctx: ValidationContext, id: string, step: StepDefinition | 
 /** Checks `stages.<id>`; `raw` has already passed the structural schema where it matters. */
 export function checkStage(ctx: ValidationContext, id: string, raw: unknown): StageCheck {
   const deps: StageCheck['deps'] = [];
-  const keyRange = ctx.parsed.locateKey(['stages', id])!;
+  const keyRange = ctx.parsed.locateKey(['stages', id]) ?? ctx.parsed.locateNearest(['stages', id]);
   let ok = true;
   if (!STAGE_ID.test(id)) {
     ctx.report.error('bad-stage-id', `stage name \`${id}\` is not an identifier`, keyRange, { hint: 'use letters, digits, `_` and `-`, starting with a letter or `_`' });
