@@ -37,6 +37,20 @@ export function resultsPathProblem(rel: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Why `rel` is not a project path the engine may read or watch, or undefined when it is:
+ * relative and inside the project root (no absolute path, no `..`). The rule for the
+ * `files` (file-path params) read back from a pipeline state.
+ */
+export function projectPathProblem(rel: unknown): string | undefined {
+  if (typeof rel !== 'string') return 'is not a string';
+  if (rel === '') return 'is empty';
+  if (rel.includes('\0')) return 'contains a NUL byte';
+  if (rel.startsWith('/') || rel.startsWith('\\') || /^[A-Za-z]:/.test(rel)) return 'is absolute';
+  if (rel.split(/[\\/]/).includes('..')) return 'contains `..`';
+  return undefined;
+}
+
 /** Quotes a path from the cache for a message (JSON escapes keep NUL and newlines visible). */
 export function quotePath(rel: unknown): string {
   return typeof rel === 'string' ? `\`${JSON.stringify(rel).slice(1, -1)}\`` : String(JSON.stringify(rel));
@@ -67,8 +81,12 @@ export function checkItemState(x: unknown): Checked<ItemState> {
     const c = check(x[key], `\`${key}\``);
     if (!c.ok) return c;
   }
-  // file-path params are project paths the engine only reads (and `watch` watches).
-  for (const f of Object.keys(x.files ?? {})) if (f.includes('\0')) return { ok: false, problem: '`files` holds a path with a NUL byte' };
+  // file-path params are project paths the engine only reads (and `watch` watches): never
+  // one outside the project (`/` would have watch walk the whole disk).
+  for (const f of Object.keys(x.files ?? {})) {
+    const p = projectPathProblem(f);
+    if (p) return { ok: false, problem: `\`files\` path ${quotePath(f)} ${p}` };
+  }
   return { ok: true, value: x as unknown as ItemState };
 }
 

@@ -17,7 +17,7 @@ import { applyParamsSchema, filePathParams } from './params-schema.js';
 import type { PlannedStage } from './plan.js';
 import type { EngineContext, RunEvent, RunOptions, RunReport, StageReport, StageRun, StageStatus, Task } from './run-types.js';
 import { buildPipelineInfo, pipelineInfoHash } from './pipeline-info.js';
-import { reuseUnchangedStage, stageDigest, stageKey } from './stage-key.js';
+import { hasOutputs, reuseUnchangedStage, stageDigest, stageKey } from './stage-key.js';
 import { stageReport } from './stage-report.js';
 import { resultsPathProblem, quotePath } from './cache-meta.js';
 import { resultsTarget } from './results-target.js';
@@ -179,7 +179,7 @@ class Runner {
     const cur = this.prepare(run, task);
     if (!cur) return;
     const prevItem = own(run.prevStage?.items, task.id);
-    const found = this.lookup(task.fp!, prevItem);
+    const found = this.lookup(task.fp!, prevItem, Object.keys(run.planned.step.def.outputs));
     if ('outputs' in found) {
       task.status = 'cached';
       task.outputs = found.outputs;
@@ -297,17 +297,21 @@ class Runner {
    * The outputs (and written files) for a fingerprint if the cache has them intact; else
    * the reason for the miss when explainMiss cannot know it (a results file lost for good).
    */
-  private lookup(fp: string, prevItem: ItemState | undefined): { outputs: Record<string, string>; written: Record<string, string> } | { reason?: string } {
+  private lookup(fp: string, prevItem: ItemState | undefined, declared: readonly string[]): { outputs: Record<string, string>; written: Record<string, string> } | { reason?: string } {
     const store = this.ctx.store;
     // Fast path for no-op reruns: the pipeline state already knows this fingerprint, so
-    // 100,000 cached items cost no record reads.
+    // 100,000 cached items cost no record reads. An entry without every output the step
+    // declares is damaged (downstream would miss an input): the run record may still answer.
     let hit: { outputs: Record<string, string>; written: Record<string, string> } | undefined;
-    if (prevItem?.fp === fp) hit = { outputs: prevItem.outputs, written: prevItem.written ?? {} };
+    let incomplete = false;
+    if (prevItem?.fp === fp && hasOutputs(prevItem.outputs, declared)) hit = { outputs: prevItem.outputs, written: prevItem.written ?? {} };
     else {
+      incomplete = prevItem?.fp === fp;
       const rec = store.getRecord(fp);
-      if (rec) hit = { outputs: rec.outputs, written: rec.files };
+      if (rec && hasOutputs(rec.outputs, declared)) hit = { outputs: rec.outputs, written: rec.files };
+      else if (rec) incomplete = true;
     }
-    if (!hit) return {};
+    if (!hit) return incomplete ? { reason: 'cache entry missing or damaged' } : {};
     for (const h of Object.values(hit.outputs)) if (!store.verifyObject(h)) return {};
     const lost = this.unrestorable(hit.written);
     return lost === undefined ? hit : { reason: lost };

@@ -74,9 +74,12 @@ export function reuseUnchangedStage(run: StageRun, store: Store, filesOk: (writt
   const prev = run.prevStage;
   if (!run.key || prev?.key !== run.key) return false;
   const states: ItemState[] = [];
+  const declared = Object.keys(run.planned.step.def.outputs);
   for (const t of run.tasks) {
     const st = own(prev.items, t.id);
     if (!st || !st.outputs) return false;
+    // An entry without every output the step declares is damaged: the per-item path says so.
+    if (!hasOutputs(st.outputs, declared)) return false;
     for (const h of Object.values(st.outputs)) if (!store.verifyObject(h)) return false;
     if (st.written && !filesOk(st.written)) return false;
     states.push(st);
@@ -89,4 +92,9 @@ export function reuseUnchangedStage(run: StageRun, store: Store, filesOk: (writt
     t.state = st;
   });
   return true;
+}
+
+/** Whether `outputs` holds a hash for every output name in `declared`. */
+export function hasOutputs(outputs: Record<string, string>, declared: readonly string[]): boolean {
+  return declared.every((name) => own(outputs, name) !== undefined);
 }

@@ -85,13 +85,22 @@ export function writeFileAtomic(file: string, data: Uint8Array | string): void {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(tmp, data);
   }
-  fs.renameSync(tmp, file);
+  try {
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 export class LocalStore implements Store {
   /** hash → "size:mtimeMs" of the object file when it was last verified. */
   private verified: Record<string, string> | undefined;
   private verifiedDirty = false;
+  /** Shard folders of cache/objects checked not to be symbolic links (once per run). */
+  private readonly realShards = new Set<string>();
+  /** Metadata writes that failed, warned about once each. */
+  private readonly warned = new Set<string>();
 
   constructor(readonly dir: string, private readonly warn: WarnFn = () => {}) {}
 
@@ -114,12 +123,38 @@ export class LocalStore implements Store {
   putObject(bytes: Uint8Array | string): string {
     const hash = sha256(bytes);
     const file = this.objectPath(hash);
+    this.realShard(path.dirname(file));
     // Same name means same content: an existing object is only rewritten if it is damaged.
     if (this.verifyObject(hash, true)) return hash;
     writeFileAtomic(file, bytes);
     // Stamp it as verified now, so the next run does not re-read what was just written.
     this.stamp(hash, fs.statSync(file));
     return hash;
+  }
+
+  /**
+   * A shard folder of cache/objects that is a symbolic link (it may lead out of the project)
+   * is removed, so that the object is written into a real folder under cache/ instead.
+   */
+  private realShard(dir: string): void {
+    if (this.realShards.has(dir)) return;
+    if (fs.lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      fs.unlinkSync(dir);
+      this.warn(`cache/objects/${path.basename(dir)} was a symbolic link; the cache writes only inside cache/, so it was replaced by a folder`);
+    }
+    this.realShards.add(dir);
+  }
+
+  /** Writes a metadata file; a failure (a folder in its place…) is a warning, once, not a crash. */
+  private writeMeta(file: string, data: string, what: string): void {
+    try {
+      writeFileAtomic(file, data);
+    } catch (e) {
+      if (this.warned.has(what)) return;
+      this.warned.add(what);
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      this.warn(`cannot write ${what} (${code}): ${path.relative(path.dirname(this.dir), file)} or a folder above it is in the way; not saved (remove it to fix this)`);
+    }
   }
 
   private memo(): Record<string, string> {
@@ -147,7 +182,9 @@ export class LocalStore implements Store {
         delete this.memo()[hash];
         this.verifiedDirty = true;
       }
-      fs.rmSync(this.objectPath(hash), { force: true });
+      // Never through a shard folder that is a link (putObject replaces such a link).
+      const file = this.objectPath(hash);
+      if (!fs.lstatSync(path.dirname(file), { throwIfNoEntry: false })?.isSymbolicLink()) fs.rmSync(file, { force: true });
       return undefined;
     }
     return bytes;
@@ -173,7 +210,7 @@ export class LocalStore implements Store {
   }
 
   putRecord(rec: RunRecord): void {
-    writeFileAtomic(this.recordPath(rec.fingerprint), JSON.stringify(rec));
+    this.writeMeta(this.recordPath(rec.fingerprint), JSON.stringify(rec), 'run records under cache/runs');
   }
 
   getRecord(fp: string): RunRecord | undefined {
@@ -233,7 +270,7 @@ export class LocalStore implements Store {
   }
 
   writeState(name: string, data: unknown): void {
-    writeFileAtomic(this.stateFile(name), JSON.stringify(data));
+    this.writeMeta(this.stateFile(name), JSON.stringify(data), `cache/state/${name}.json`);
   }
 
   listRecords(): string[] {

@@ -42,6 +42,12 @@ export async function watchCommand(flags: RunFlags & { debounceMs?: number }, io
     await watcher?.close();
     const { watch } = await import('chokidar');
     watcher = watch(files, { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 20 } });
+    // A file that cannot be watched (no permission, a link loop) is a warning, not a crash.
+    watcher.on('error', (e) => {
+      const err = e as NodeJS.ErrnoException;
+      const where = err.path ? ` ${path.relative(project.root, err.path) || '.'}` : '';
+      io.err(`warning: cannot watch${where}: ${err.code ?? err.message}; changes to it are not seen\n`);
+    });
     watcher.on('all', (_ev, file) => {
       clearTimeout(timer);
       timer = setTimeout(() => {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agglo, makeProject, runJson } from './support.js';
+import { agglo, makeProject, runJson, watchProcess } from './support.js';
 
 const PIPELINE = `stages:
   a: { step: read-csv, params: { path: data/a.csv } }
@@ -24,7 +24,9 @@ function project(): string {
   if (!template) {
     template = makeProject({
       'pipelines/paper.yaml': PIPELINE,
-      'data/a.csv': 'k,v\nx,1\ny,2\n',
+      // Not byte for byte the results file write-csv makes of it (k,v\nx,1\ny,2\n), so that a
+      // crafted entry overwriting data/a.csv with a cached results file shows.
+      'data/a.csv': '"k","v"\r\n"x",1\r\n"y",2\r\n',
       'data/b1.csv': 'k,v\nb,1\n',
       'data/b2.csv': 'k,v\nb,2\n',
     });
@@ -143,6 +145,7 @@ describe('D6: paths read from the cache are checked before anything is written',
   }
 
   const outsideDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-outside-'));
+  // `target`: a file the crafted entry would create; data/a.csv must stay as it was too.
   const cases: [string, (dir: string) => { bad: string; target: string }][] = [
     ['../outside.txt', (dir) => {
       const name = `${path.basename(dir)}-outside.txt`;
@@ -157,7 +160,13 @@ describe('D6: paths read from the cache are checked before anything is written',
       return { bad: `results/../../${name}`, target: path.join(dir, '..', name) };
     }],
     ['a path with a NUL byte', (dir) => ({ bad: 'results/a\u0000.csv', target: path.join(dir, 'results', 'a') })],
-    ['a path outside results/', (dir) => ({ bad: 'data/a.csv', target: path.join(dir, 'data', 'a.csv.never') })],
+    // Cut at the NUL, it would be data/a.csv.
+    ['a path with a NUL byte that ends in data/', (dir) => ({ bad: 'data/a.csv\u0000', target: path.join(dir, 'results', 'a') })],
+    ['a path outside results/', (dir) => ({ bad: 'data/a.csv', target: path.join(dir, 'data', 'b.csv') })],
+    ['a path through a link in results/ to data/', (dir) => {
+      fs.symlinkSync('../data', path.join(dir, 'results', 'lnk'));
+      return { bad: 'results/lnk/x.csv', target: path.join(dir, 'data', 'x.csv') };
+    }],
   ];
 
   for (const [name, make] of cases) {
@@ -170,7 +179,7 @@ describe('D6: paths read from the cache are checked before anything is written',
       const r = runJson(dir, 'run');
       expect(r.code).toBe(0);
       noStack(r.stderr);
-      expect(r.stderr).toMatch(/warning: .*(damaged|not under results)/);
+      expect(r.stderr).toMatch(/warning: .*(damaged|not under results|outside results)/);
       expect(fs.existsSync(target)).toBe(false);
       expect(r.stages.w!.status).toBe('ran');
       expect(read(dir, 'results/a.csv')).toBe(before);
@@ -212,6 +221,143 @@ describe('D6: paths read from the cache are checked before anything is written',
     expect(ok.code).toBe(0);
     expect(read(dir, 'results/a.csv')).toBe('k,v\nx,1\ny,2\n');
   });
+});
+
+describe('file-path params read back from the state stay inside the project', () => {
+  for (const bad of ['/', '../outside.csv']) {
+    it(`a \`files\` entry ${bad} is a warning and a recomputation`, () => {
+      const dir = project();
+      const s = readState(dir);
+      const item = s.stages.a.items[''];
+      item.files = { [bad]: item.files['data/a.csv'] };
+      writeState(dir, s);
+      const r = runJson(dir, 'run');
+      expect(r.code).toBe(0);
+      noStack(r.stderr);
+      expect(r.stderr).toMatch(/warning: the cache state .* is damaged \(it stage `a`: `files` path .* (is absolute|contains `\.\.`)/);
+      // The entry is ignored; the run record of the same fingerprint still answers.
+      expect(r.stages.a!.status).toBe('cached');
+      expect(readState(dir).stages.a.items[''].files).toEqual({ 'data/a.csv': expect.any(String) });
+      expect(runJson(dir, 'run').stderr).toBe('');
+    });
+  }
+
+  it('watch: a file it cannot watch is a clean warning, and watching goes on', async () => {
+    const dir = project();
+    // A link loop named by a stage that is skipped (its upstream fails), so the state keeps it.
+    fs.symlinkSync('loop', path.join(dir, 'data', 'loop'));
+    const s = readState(dir);
+    s.stages.w.items[''].files = { 'data/loop': s.stages.a.items[''].files['data/a.csv'] };
+    writeState(dir, s);
+    fs.writeFileSync(path.join(dir, 'data/a.csv'), 'k,v\n"never closed\n');
+    const { waitFor, stop } = watchProcess(dir);
+    try {
+      const at = await waitFor(/watching for changes/, 0);
+      const end = await waitFor(/warning: cannot watch data\/loop: ELOOP/, 0);
+      expect(end).toBeGreaterThan(0);
+      fs.writeFileSync(path.join(dir, 'data/a.csv'), 'k,v\nx,1\n');
+      await waitFor(/data\/a.csv changed[\s\S]*watching for changes/, at);
+    } finally {
+      stop();
+    }
+  });
+});
+
+describe('the store writes only inside cache/, and an obstruction is no crash', () => {
+  it('an object shard folder that is a symbolic link out of the project is replaced by a folder', () => {
+    const dir = project();
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-outside-'));
+    const h = readState(dir).stages.a.items[''].outputs.table;
+    const shard = path.dirname(objectFile(dir, h));
+    fs.rmSync(shard, { recursive: true });
+    fs.symlinkSync(outside, shard);
+    const r = runJson(dir, 'run');
+    expect(r.code).toBe(0);
+    noStack(r.stderr);
+    expect(r.stderr).toMatch(/warning: cache\/objects\/[0-9a-f]{2} was a symbolic link/);
+    expect(fs.readdirSync(outside)).toEqual([]);
+    expect(fs.lstatSync(shard).isDirectory()).toBe(true);
+    expect(fs.existsSync(objectFile(dir, h))).toBe(true);
+    const again = runJson(dir, 'run');
+    expect(Object.values(again.stages).every((s) => s.status === 'cached')).toBe(true);
+    expect(again.stderr).toBe('');
+  });
+
+  const obstructions: [string, (dir: string) => string][] = [
+    ['the pipeline state is a folder', (dir) => stateFile(dir)],
+    ['verified-objects.json is a folder', (dir) => path.join(dir, 'cache', 'state', 'verified-objects.json')],
+    ['file-hashes.json is a folder', (dir) => path.join(dir, 'cache', 'state', 'file-hashes.json')],
+  ];
+  for (const [name, where] of obstructions) {
+    it(`run: ${name} is a warning, never a crash`, () => {
+      const dir = project();
+      const file = where(dir);
+      fs.rmSync(file, { force: true });
+      fs.mkdirSync(path.join(file, 'x'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'data/a.csv'), 'k,v\nz,9\n'); // so that every memo changes
+      const r = runJson(dir, 'run');
+      expect(r.code).toBe(0);
+      noStack(r.stderr);
+      expect(r.stderr).toMatch(/warning: cannot write cache\/state\/.*\.json \(EISDIR\)/);
+      expect(read(dir, 'results/a.csv')).toBe('k,v\nz,9\n');
+      expect(fs.statSync(file).isDirectory()).toBe(true);
+    });
+  }
+
+  it('run: cache/runs being a file is a warning, never a crash', () => {
+    const dir = project();
+    fs.rmSync(path.join(dir, 'cache', 'runs'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'cache', 'runs'), 'not a folder');
+    fs.writeFileSync(path.join(dir, 'data/a.csv'), 'k,v\nz,9\n');
+    const r = runJson(dir, 'run');
+    expect(r.code).toBe(0);
+    noStack(r.stderr);
+    expect(r.stderr.match(/warning: cannot write run records under cache\/runs/g)).toHaveLength(1);
+    expect(read(dir, 'results/a.csv')).toBe('k,v\nz,9\n');
+    expect(runJson(dir, 'run').stages.w!.status).toBe('cached');
+  });
+});
+
+describe('a cache entry without every declared output is a miss', () => {
+  const variants: [string, (outputs: Record<string, string>) => Record<string, string>][] = [
+    ['no outputs', () => ({})],
+    ['another output name', (o) => ({ other: Object.values(o)[0]! })],
+  ];
+  for (const [name, mutate] of variants) {
+    it(`state entry with ${name}: the run record answers, downstream gets its input`, () => {
+      const dir = project();
+      const s = readState(dir);
+      const outputs = s.stages.a.items[''].outputs;
+      s.stages.a.items[''].outputs = mutate(outputs);
+      writeState(dir, s);
+      const r = runJson(dir, 'run');
+      expect(r.code).toBe(0);
+      noStack(r.stderr);
+      expect(r.stages.a!.status).toBe('cached');
+      expect(r.stages.w!.status).toBe('cached');
+      expect(readState(dir).stages.a.items[''].outputs).toEqual(outputs);
+      expect(runJson(dir, 'run').stderr).toBe('');
+    });
+
+    it(`state entry and run record with ${name}: recomputed, with the reason`, () => {
+      const dir = project();
+      const s = readState(dir);
+      const item = s.stages.a.items[''];
+      item.outputs = mutate(item.outputs);
+      writeState(dir, s);
+      const rec = JSON.parse(fs.readFileSync(recordFile(dir, item.fp), 'utf8'));
+      rec.outputs = mutate(rec.outputs);
+      fs.writeFileSync(recordFile(dir, item.fp), JSON.stringify(rec));
+      const r = runJson(dir, 'run');
+      expect(r.code).toBe(0);
+      noStack(r.stderr);
+      expect(r.stages.a!.status).toBe('ran');
+      expect(r.stages.a!.reason).toBe('cache entry missing or damaged');
+      expect(r.stages.w!.status).toBe('cached');
+      const again = runJson(dir, 'run');
+      expect(Object.values(again.stages).every((x) => x.status === 'cached')).toBe(true);
+    });
+  }
 });
 
 /** Hand edits of the pipeline state: valid JSON, wrong shape. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkPipelineState, checkRunRecord, isHash, resultsPathProblem } from '../../engine/cache-meta.js';
+import { checkPipelineState, checkRunRecord, isHash, quotePath, resultsPathProblem } from '../../engine/cache-meta.js';
 import { resultsTarget } from '../../engine/results-target.js';
 
 const H = 'a'.repeat(64);
@@ -56,6 +56,15 @@ describe('checkPipelineState', () => {
     ]);
   });
 
+  it('leaves out an item whose `files` names a path outside the project', () => {
+    for (const [f, why] of [['/', 'is absolute'], ['../x.csv', 'contains `..`'], ['data/../../x', 'contains `..`'], ['C:/x', 'is absolute'], ['a\u0000b', 'contains a NUL byte']]) {
+      const r = checkPipelineState({ version: 1, file: 'p.yaml', stages: { a: { ...stage, items: { '': { ...item, files: { [f!]: H } } } } } });
+      expect(r.ok && r.value.problems.map((p) => p.problem)).toEqual([`stage \`a\`: \`files\` path ${quotePath(f)} ${why}`]);
+    }
+    const ok = checkPipelineState({ version: 1, file: 'p.yaml', stages: { a: { ...stage, items: { '': { ...item, files: { 'data/a.csv': H, './x..y': H } } } } } });
+    expect(ok.ok && ok.value.problems).toEqual([]);
+  });
+
   it('a stage named __proto__ is a stage, not a prototype', () => {
     const r = checkPipelineState(JSON.parse(`{"version":1,"file":"p.yaml","stages":{"__proto__":${JSON.stringify(stage)}}}`));
     expect(r.ok && Object.hasOwn(r.value.state.stages, '__proto__')).toBe(true);
@@ -94,6 +103,31 @@ describe('resultsTarget', () => {
     expect(!r.ok && r.problem).toMatch(/^`results\/sub` is a symbolic link to a folder outside the project/);
     fs.symlinkSync(path.join(root, 'nowhere'), path.join(root, 'results', 'gone'));
     expect(resultsTarget(root, 'results/gone/a.csv').ok).toBe(false);
+  });
+
+  it('refuses a link below results/ that leads elsewhere in the project, allows one that stays in results/', () => {
+    const root = tmp();
+    fs.mkdirSync(path.join(root, 'results', 'real'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'data'));
+    fs.symlinkSync('../data', path.join(root, 'results', 'lnk'));
+    const r = resultsTarget(root, 'results/lnk/x.csv');
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.problem).toMatch(/^`results\/lnk` is a symbolic link to a folder outside results\//);
+    // also when results/ is itself a link inside the project
+    const root2 = tmp();
+    fs.mkdirSync(path.join(root2, 'out', 'real'), { recursive: true });
+    fs.mkdirSync(path.join(root2, 'data'));
+    fs.symlinkSync('out', path.join(root2, 'results'));
+    fs.symlinkSync('../data', path.join(root2, 'out', 'lnk'));
+    fs.symlinkSync('real', path.join(root2, 'out', 'ok'));
+    expect(resultsTarget(root2, 'results/lnk/x.csv').ok).toBe(false);
+    expect(resultsTarget(root2, 'results/ok/x.csv').ok).toBe(true);
+    fs.symlinkSync('real', path.join(root, 'results', 'ok'));
+    expect(resultsTarget(root, 'results/ok/x.csv').ok).toBe(true);
+    // results/ linked to the project folder itself would make results/data/x.csv data/x.csv
+    const root3 = tmp();
+    fs.symlinkSync('.', path.join(root3, 'results'));
+    expect(resultsTarget(root3, 'results/data/x.csv').ok).toBe(false);
   });
 
   it('refuses a folder where the file belongs', () => {
