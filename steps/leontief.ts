@@ -26,13 +26,18 @@ function fromLong(t: Table): { sectors: string[]; a: Float64Array } {
     if (Number.isNaN(vals[k]!)) throw new StepError('missing-value', `input \`table\`: coefficient a[${key(rows[k])}, ${key(cols[k])}] is missing`);
     a[i * n + j] = vals[k]!;
   }
+  // Every row code must also be a column code: a 3×2 table is not square (the missing columns
+  // would otherwise be read as zeros).
+  const colSet = new Set(cols.map(key));
+  const missing = sectors.filter((s) => !colSet.has(s));
+  if (missing.length) throw new StepError('not-square', `input \`table\` has rows ${sectors.join(', ')} but no column ${missing.join(', ')}; the coefficient table must be square (write 0 for a sector without inputs)`);
   return { sectors, a };
 }
 
 /** Step `leontief` (no params). */
 export const leontief = defineStep<Record<string, never>>({
   name: 'leontief',
-  version: '1',
+  version: '2',
   description:
     'Leontief inverse L = (I − A)^-1 (Miller & Blair eq 2.11) by LU with partial pivoting. Input: an IoTable (A is computed with 0/0 → 0) ' +
     'or the long coefficient table of io-coefficients (row, col, a). Output `inverse` is a long table row, col, l; `multipliers` is ' +

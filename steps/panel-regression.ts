@@ -67,6 +67,12 @@ export function readPanel(data: Value | undefined, p: { y: string; x: string[]; 
   const xAll = p.x.map((name) => numericColumn(data, name, where));
   const ent = column(data, p.entity, where);
   const tim = column(data, p.time, where);
+  // A variable with no value at all would drop every row and make a later check blame
+  // another variable: name it here.
+  const empty = [[p.y, yAll] as const, ...p.x.map((name, k) => [name, xAll[k]!] as const)].filter(([, c]) => c.length > 0 && c.every((v) => Number.isNaN(v)));
+  if (empty.length) {
+    throw new StepError('all-missing', `${where}: ${empty.map(([n]) => `\`${n}\``).join(', ')} ${empty.length === 1 ? 'has' : 'have'} no value in any of the ${yAll.length} rows; check the column (or the stage that makes it) or remove it from the model`);
+  }
   const keep: number[] = [];
   for (let i = 0; i < yAll.length; i++) {
     if (Number.isNaN(yAll[i]!) || ent[i] === null || tim[i] === null) continue;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { tableRows } from '../../engine/table.js';
+import { tableFromColumns, tableRows } from '../../engine/table.js';
 import type { Table } from '../../engine/value.js';
 import { ioCoefficients } from '../../steps/io-coefficients.js';
 import { leontief } from '../../steps/leontief.js';
@@ -33,5 +33,11 @@ describe('leontief', () => {
     const e = thrown(() => leontief.run(makeContext({}, { table: asValue(ioTable(['p', 'q'], [[5, 5], [5, 5]], [10, 10])) })));
     expect(e.reason).toBe('leontief-singular');
     expect(e.message).toMatch(/sector\(s\) p \(.*\), q/);
+  });
+  it('a long table with fewer columns than rows is not square (GitHub issue 9: it was padded with zeros)', () => {
+    const t = tableFromColumns({ row: ['1', '1', '2', '2', '3', '3'], col: ['1', '2', '1', '2', '1', '2'], a: [0.1, 0.2, 0.1, 0.2, 0.1, 0.2] });
+    const e = thrown(() => leontief.run(makeContext({}, { table: t })));
+    expect(e.reason).toBe('not-square');
+    expect(e.message).toBe('input `table` has rows 1, 2, 3 but no column 3; the coefficient table must be square (write 0 for a sector without inputs)');
   });
 });

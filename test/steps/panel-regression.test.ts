@@ -136,6 +136,12 @@ describe('bad input', () => {
     expect(e.message).toMatch(/`b`/);
   });
 
+  it('names a regressor with no value at all, not another one (GitHub issue 9)', () => {
+    const e = fails(params({}), small(() => ({ b: null })));
+    expect(e.reason).toBe('all-missing');
+    expect(e.message).toMatch(/^input `data`: `b` has no value in any of the \d+ rows/);
+  });
+
   it('rejects too few observations', () => {
     const data = tableFromRows([{ id: 1, t: 1, y: 1, a: 2, b: 3 }, { id: 2, t: 1, y: 2, a: 1, b: 5 }]);
     expect(fails(params({ model: 'pooled' }), data as ReturnType<typeof small>).reason).toBe('too-few-observations');
