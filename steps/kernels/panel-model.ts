@@ -175,6 +175,10 @@ export function fitPanel(spec: PanelFitSpec): PanelFitResult {
     nRows = nG;
   } else {
     distribution = 'normal';
+    // The between regression that estimates σ²_u has nG − K − 1 degrees of freedom.
+    if (nG - k - 1 <= 0) {
+      return fail('too-few-groups', `random effects need more ${useTime ? 'periods' : 'entities'} (${nG}) than regressors + 1 (${k + 1}) to estimate the variance of the ${useTime ? 'time' : 'individual'} effects; use model: pooled or within, or fewer regressors`);
+    }
     const wt = withinTransformer(index, useTime ? 'time' : 'individual');
     const wcols = x.map((c) => wt(c));
     const wfit = olsFit(wcols, wt(y), tol);

@@ -90,18 +90,35 @@ export interface RowExpression {
  * Parses and checks `source`. `what` names it in messages (e.g. "derive column `gdp`");
  * `available` are the column names the row has.
  */
+/** V8's stack overflow (mathjs's own DimensionError is a RangeError too, and stays as it is). */
+const stackExhausted = (e: unknown): boolean => e instanceof RangeError && /call stack/i.test(e.message);
+
+/** Longest expression text accepted (an expression is a formula, not a data file). */
+export const MAX_EXPRESSION_LENGTH = 10_000;
+
 export async function compileRowExpression(source: string, available: readonly string[], what: string): Promise<RowExpression> {
   const { parse, isMathName, symbol } = await loadSandbox();
+  if (source.length > MAX_EXPRESSION_LENGTH) {
+    throw new StepError('expression-too-long', `${what}: the expression is ${source.length.toLocaleString('en')} characters long, more than ${MAX_EXPRESSION_LENGTH.toLocaleString('en')}; compute it in steps (several derive columns)`);
+  }
   let node: MathNode;
   try {
     node = parse(source);
   } catch (e) {
+    // A deeply nested expression exhausts the parser's recursion before any other limit.
+    if (stackExhausted(e)) throw new StepError('expression-too-deep', `${what}: the expression is nested too deeply to parse; compute it in steps (several derive columns)`);
     throw new StepError('bad-expression', `${what}: cannot parse \`${source}\`: ${(e as Error).message}`);
   }
   const cols = new Set(available);
   const used = new Set<string>();
   const problems: string[] = [];
-  node.traverse((n, path, parent) => {
+  const tooDeep = (): StepError => new StepError('expression-too-deep', `${what}: the expression is nested too deeply (or has too many terms) to evaluate; compute it in steps (several derive columns)`);
+  // mathjs walks, compiles and evaluates a formula recursively: a long chain (a + a + … with
+  // thousands of terms) exhausts the stack at any of these phases.
+  const guard = <T>(f: () => T): T => {
+    try { return f(); } catch (e) { if (stackExhausted(e)) throw tooDeep(); throw e; }
+  };
+  guard(() => node.traverse((n, path, parent) => {
     if (n.type === 'AssignmentNode' || n.type === 'FunctionAssignmentNode') {
       problems.push('assignments (`=`) are not allowed; write a comparison with `==`');
     } else if (n.type === 'SymbolNode') {
@@ -117,7 +134,7 @@ export async function compileRowExpression(source: string, available: readonly s
         problems.push(`unknown name \`${name}\`; the row's columns are: ${available.join(', ') || '(none)'}`);
       }
     }
-  });
+  }));
   if (problems.length > 0) {
     throw new StepError('bad-expression', `${what}: \`${source}\`: ${[...new Set(problems)].join('; ')}`);
   }
@@ -125,12 +142,12 @@ export async function compileRowExpression(source: string, available: readonly s
   // like a function (`max`, `sum`) never hides that function.
   const names = [...used];
   const alias = new Map(names.map((name, k) => [name, `__col${k}`]));
-  const renamed = node.transform((n, path, parent) => {
+  const renamed = guard(() => node.transform((n, path, parent) => {
     if (n.type !== 'SymbolNode' || (path === 'fn' && parent?.type === 'FunctionNode')) return n;
     const a = alias.get((n as unknown as { name: string }).name);
     return a === undefined ? n : symbol(a);
-  });
-  const code = renamed.compile();
+  }));
+  const code = guard(() => renamed.compile());
   return {
     source,
     columns: names,
@@ -141,7 +158,7 @@ export async function compileRowExpression(source: string, available: readonly s
         if (v === null || v === undefined) return null;
         scope[alias.get(name)!] = v;
       }
-      return code.evaluate(scope);
+      return guard(() => code.evaluate(scope));
     },
   };
 }

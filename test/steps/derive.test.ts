@@ -24,6 +24,14 @@ async function failure(f: () => Promise<unknown>): Promise<StepError> {
 }
 
 describe('derive', () => {
+  it('a huge or deeply nested formula is a clear error, not a stack overflow (GitHub issue 9)', async () => {
+    // 20,000 terms: over the 10,000-character limit; 4,999 one-character terms (9,997
+    // characters) and 3,000 nested brackets are under it but exhaust mathjs's recursion.
+    expect((await failure(() => run({ z: Array(20000).fill('gdp_raw').join('+') }))).reason).toBe('expression-too-long');
+    expect((await failure(() => run({ z: Array(4999).fill('1').join('+') }))).reason).toBe('expression-too-deep');
+    expect((await failure(() => run({ z: `${'('.repeat(3000)}gdp_raw${')'.repeat(3000)}` }))).reason).toBe('expression-too-deep');
+  });
+
   it('computes columns in order; later ones use earlier ones (hand-calculated)', async () => {
     const { table } = await run({ rd: 'rd_spend / gdp_raw', rd_pct: 'rd * 100', gdp: 'log(gdp_raw)' });
     expect(columnNames(table)).toEqual(['province', 'gdp_raw', 'rd_spend', 'rd', 'rd_pct', 'gdp']);

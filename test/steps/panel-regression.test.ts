@@ -142,6 +142,13 @@ describe('bad input', () => {
     expect(e.message).toMatch(/^input `data`: `b` has no value in any of the \d+ rows/);
   });
 
+  it('random effects with no more entities than regressors + 1 is an error, not a huge SE (GitHub issue 9)', () => {
+    // 3 entities, 2 slopes: the between regression has 3 − 2 − 1 = 0 degrees of freedom.
+    const e = fails(params({ model: 'random' }), small((i) => ({ b: (i * 5) % 3 })));
+    expect(e.reason).toBe('too-few-groups');
+    expect(e.message).toBe('random effects need more entities (3) than regressors + 1 (3) to estimate the variance of the individual effects; use model: pooled or within, or fewer regressors');
+  });
+
   it('rejects too few observations', () => {
     const data = tableFromRows([{ id: 1, t: 1, y: 1, a: 2, b: 3 }, { id: 2, t: 1, y: 2, a: 1, b: 5 }]);
     expect(fails(params({ model: 'pooled' }), data as ReturnType<typeof small>).reason).toBe('too-few-observations');
