@@ -212,17 +212,39 @@ export function formatCsv(t: Table, opts: CsvWriteOptions = {}): string {
 }
 
 /**
+ * The text of a CSV file, which must be UTF-8: bytes that are not (e.g. a Latin-1 or GBK
+ * export) would otherwise become U+FFFD silently, so that distinct names could collide.
+ */
+export function decodeUtf8(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    let line = 1;
+    let bad = 0;
+    // The first offending byte: decode growing prefixes line by line (files are small enough).
+    for (let i = 0, start = 0; i <= bytes.length; i++) {
+      if (i === bytes.length || bytes[i] === 0x0a) {
+        try { new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start, i)); } catch { bad = start; break; }
+        line++;
+        start = i + 1;
+      }
+    }
+    throw new StepError('not-utf8', `${file} is not UTF-8 text (line ${line}, from byte ${bad}); save it as UTF-8 (e.g. a Latin-1 or GBK export: re-export, or convert it with iconv)`);
+  }
+}
+
+/**
  * Reads and parses a CSV file. `opts.file` (default: `absPath`) names it in messages; pass
  * the path as the user wrote it. A missing file is a StepError (`missing-file`).
  */
 export function readCsvFile(absPath: string, opts: CsvReadOptions = {}): Table {
   const file = opts.file ?? absPath;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(absPath, 'utf8');
+    bytes = readFileSync(absPath);
   } catch (e) {
     const code = (e as { code?: string }).code;
     throw new StepError('missing-file', `cannot read ${file}${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}; check the path (relative to the project root)`);
   }
-  return parseCsv(text, { ...opts, file });
+  return parseCsv(decodeUtf8(bytes, file), { ...opts, file });
 }

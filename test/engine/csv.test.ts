@@ -128,3 +128,22 @@ describe('formatCsv and round trips', () => {
     expect(parseCsv(formatCsv(one))).toEqual(one);
   });
 });
+
+describe('readCsvFile: UTF-8 only (GitHub issue 9)', () => {
+  it('refuses Latin-1 bytes with the line, instead of turning them into U+FFFD', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { readCsvFile } = await import('../../engine/csv.js');
+    const dir = mkdtempSync(join(tmpdir(), 'agglo-latin1-'));
+    // "café" and "cafè" in Latin-1 (0xE9, 0xE8): as U+FFFD both would read "caf\uFFFD".
+    writeFileSync(join(dir, 'x.csv'), Buffer.from([...Buffer.from('name,v\n'), ...Buffer.from('caf'), 0xe9, ...Buffer.from(',1\ncaf'), 0xe8, ...Buffer.from(',2\n')]));
+    let err: { reason?: string; message?: string } = {};
+    try { readCsvFile(join(dir, 'x.csv'), { file: 'data/x.csv' }); } catch (e) { err = e as typeof err; }
+    expect(err.reason).toBe('not-utf8');
+    expect(err.message).toBe('data/x.csv is not UTF-8 text (line 2, from byte 7); save it as UTF-8 (e.g. a Latin-1 or GBK export: re-export, or convert it with iconv)');
+    // UTF-8 with a BOM still reads.
+    writeFileSync(join(dir, 'y.csv'), '\uFEFFname,v\ncafé,1\n');
+    expect(readCsvFile(join(dir, 'y.csv')).columns.map((c) => c.name)).toEqual(['name', 'v']);
+  });
+});
