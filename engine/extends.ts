@@ -16,6 +16,7 @@ import { Document } from 'yaml';
 import type { Diagnostic, SourceRange } from './diagnostic.js';
 import { parsePipelineText, readPipelineFile, toPlain, type NodePath, type ParsedFile } from './parse.js';
 import { dict, own } from './dict.js';
+import { outsideRoot } from './confine.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -66,7 +67,7 @@ export function resolveExtends(child: ParsedFile, root: string): Extended {
       break;
     }
     const abs = path.resolve(path.dirname(cur.file), ext);
-    const outside = confinement(abs, root);
+    const outside = outsideRoot(abs, root);
     if (outside) {
       diagnostics.push({ ...at, severity: 'error', code: 'outside-root', message: `\`extends\`: \`${ext}\` ${outside}`, hint: 'a pipeline can only extend files inside the project root (the folder agglo runs in); copy the base into the project' });
       break;
@@ -96,30 +97,6 @@ export function resolveExtends(child: ParsedFile, root: string): Extended {
     merged = mergePipelines(merged, isObj(plain) ? plain : {});
   }
   return { parsed: composite(chain, merged), diagnostics, bases };
-}
-
-/** True when `rel` (from path.relative) leaves the folder it is relative to. */
-function leaves(rel: string): boolean {
-  return rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
-}
-
-/**
- * Why `abs` may not be extended, or undefined when it lies inside the project root. Checked
- * by name first (`..` out of the root, an absolute path elsewhere), then through symbolic
- * links, comparing real paths (the root itself may sit behind a link). A file that does not
- * exist is left to the read, which reports it.
- */
-function confinement(abs: string, root: string): string | undefined {
-  if (leaves(path.relative(root, abs))) return 'is outside the project root';
-  let real: string;
-  let realRoot: string;
-  try {
-    real = fs.realpathSync(abs);
-    realRoot = fs.realpathSync(root);
-  } catch {
-    return undefined;
-  }
-  return leaves(path.relative(realRoot, real)) ? 'leads through a symbolic link to a file outside the project root' : undefined;
 }
 
 /** A ParsedFile over merged data whose nodes are located in the nearest file defining them. */

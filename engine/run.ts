@@ -26,6 +26,7 @@ import { writeFileAtomic } from './store.js';
 import { expandStageItems } from './expand.js';
 import { StepError, type StepDefinition } from './step.js';
 import type { ItemKey, Value } from './value.js';
+import { OUTSIDE_ROOT_HINT, outsideRoot } from './confine.js';
 
 export type { EngineContext, RunEvent, RunOptions, RunReport, StageReport, StageStatus, TaskStatus } from './run-types.js';
 
@@ -210,6 +211,9 @@ class Runner {
     const checks: { path: string; abs: string; hash: string }[] = [];
     for (const f of filePathParams(def.params, checked.params)) {
       const abs = path.resolve(this.ctx.root, f.value);
+      // A path made from ${item.…} is known only now: it is confined like any other.
+      const why = outsideRoot(abs, this.ctx.root);
+      if (why) return this.failTask(task, 'outside-root', `file \`${f.value}\` (param ${f.path.join('.')}) ${why}; ${OUTSIDE_ROOT_HINT}`);
       const h = this.hasher.hash(abs);
       if (!h) return this.failTask(task, 'missing-file', `file \`${f.value}\` (param ${f.path.join('.')}) does not exist`);
       files[f.value] = h;

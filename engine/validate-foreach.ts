@@ -12,6 +12,7 @@ import { didYouMean, nameList } from './suggest.js';
 import { describeType } from './pipeline-schema.js';
 import { MAX_ITEMS_PER_STAGE, describeItemCount, itemCount } from './items.js';
 import { dict } from './dict.js';
+import { OUTSIDE_ROOT_HINT, outsideRoot } from './confine.js';
 
 const DIMENSION = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SOURCE_KEYS = ['file', 'stage', 'column', 'output'];
@@ -131,6 +132,11 @@ function fromObject(ctx: ValidationContext, id: string, dim: string, spec: Recor
   if (typeof resolved.value !== 'string') { ctx.report.error('wrong-type', `\`file\` of foreach dimension \`${dim}\` must be a path`, ctx.parsed.locateNearest([...at, 'file'])); return undefined; }
   const file = resolved.value;
   const abs = path.resolve(ctx.opts.root, file);
+  const why = outsideRoot(abs, ctx.opts.root);
+  if (why) {
+    ctx.report.error('outside-root', `file \`${file}\` for foreach dimension \`${dim}\` of stage \`${id}\` ${why}`, ctx.parsed.locateNearest([...at, 'file']), { hint: OUTSIDE_ROOT_HINT });
+    return undefined;
+  }
   if (!ctx.opts.fileExists(abs)) {
     ctx.report.error('missing-file', `file \`${file}\` for foreach dimension \`${dim}\` of stage \`${id}\` does not exist`, ctx.parsed.locateNearest([...at, 'file']), { hint: 'paths are relative to the project root (the folder agglo runs in)' });
     return undefined;

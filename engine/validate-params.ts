@@ -15,6 +15,7 @@ import { describeType, nodePathOf } from './pipeline-schema.js';
 import { dict, own } from './dict.js';
 import { didYouMean, nameList } from './suggest.js';
 import type { ValidationContext } from './validate-stages.js';
+import { OUTSIDE_ROOT_HINT, outsideRoot } from './confine.js';
 
 function startsWith(p: ValuePath, prefix: ValuePath): boolean {
   return prefix.length <= p.length && prefix.every((s, i) => s === p[i]);
@@ -95,6 +96,12 @@ export function checkStageParams(ctx: ValidationContext, id: string, step: StepD
   }
   for (const f of filePathParams(step.params, params)) {
     if (f.value.includes('${')) continue;
+    const why = outsideRoot(path.resolve(ctx.opts.root, f.value), ctx.opts.root);
+    if (why) {
+      ctx.report.error('outside-root', `param \`${paramPathText('/' + f.path.join('/'))}\` of stage \`${id}\` names file \`${f.value}\`, which ${why}`, ctx.parsed.locateNearest([...base, ...f.path]), { hint: OUTSIDE_ROOT_HINT });
+      ok = false;
+      continue;
+    }
     if (!ctx.opts.fileExists(path.resolve(ctx.opts.root, f.value))) {
       ctx.report.error('missing-file', `param \`${paramPathText('/' + f.path.join('/'))}\` of stage \`${id}\` names file \`${f.value}\`, which does not exist`, ctx.parsed.locateNearest([...base, ...f.path]), {
         hint: 'paths are relative to the project root (the folder agglo runs in)',
