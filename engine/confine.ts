@@ -7,6 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ValuePath } from './interpolate.js';
+import type { ValidationContext } from './validate-stages.js';
 
 /** True when `rel` (from path.relative) leaves the folder it is relative to. */
 export function leaves(rel: string): boolean {
@@ -27,8 +29,32 @@ export function outsideRoot(abs: string, root: string): string | undefined {
   } catch {
     return undefined;
   }
-  return leaves(path.relative(realRoot, real)) ? 'leads through a symbolic link to a file outside the project root' : undefined;
+  return isInside(realRoot, real) ? undefined : 'leads through a symbolic link to a file outside the project root';
+}
+
+/** Whether `p` is `dir` or lies below it (both absolute; compare real paths to see through links). */
+export function isInside(dir: string, p: string): boolean {
+  return !leaves(path.relative(dir, p));
 }
 
 /** The hint of every outside-root diagnostic. */
 export const OUTSIDE_ROOT_HINT = 'a pipeline reads only files inside the project root (the folder agglo runs in); copy the file into the project';
+
+/**
+ * A file the pipeline names (a data input, a `file-path` param, a `foreach` file) must be
+ * inside the project root (`outside-root`) and exist (`missing-file`); `subject` starts the
+ * message ("input `x` of stage `s` names file `f`, which"). False when it was reported.
+ */
+export function checkProjectFile(ctx: ValidationContext, rel: string, subject: string, at: ValuePath): boolean {
+  const abs = path.resolve(ctx.opts.root, rel);
+  const why = outsideRoot(abs, ctx.opts.root);
+  if (why) {
+    ctx.report.error('outside-root', `${subject} ${why}`, ctx.parsed.locateNearest(at), { hint: OUTSIDE_ROOT_HINT });
+    return false;
+  }
+  if (!ctx.opts.fileExists(abs)) {
+    ctx.report.error('missing-file', `${subject} does not exist`, ctx.parsed.locateNearest(at), { hint: 'paths are relative to the project root (the folder agglo runs in)' });
+    return false;
+  }
+  return true;
+}

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { quotePath, resultsPathProblem, type Checked } from './cache-meta.js';
+import { isInside } from './confine.js';
 
 /** The absolute path to write `rel` (relative to `root`) at, or why the engine must not. */
 export function resultsTarget(root: string, rel: string): Checked<string> {
@@ -49,19 +50,15 @@ export function resultsTarget(root: string, rel: string): Checked<string> {
     if (!fs.statSync(real, { throwIfNoEntry: false })?.isDirectory()) return { ok: false, problem: `\`${shown}\` is not a folder` };
     if (i === 0) {
       // results/ itself: a link is fine as long as it stays in the project.
-      if (!inside(real, realRoot)) {
+      if (!isInside(realRoot, real)) {
         return { ok: false, problem: `\`${shown}\` is a symbolic link to a folder outside the project (${real}); the engine does not write through it` };
       }
       if (real === realRoot) return { ok: false, problem: `\`${shown}\` is a symbolic link to the project folder itself; the engine does not write through it` };
       realResults = real;
-    } else if (!inside(real, realResults!)) {
-      const where = inside(real, realRoot) ? 'results/' : 'the project';
+    } else if (!isInside(realResults!, real)) {
+      const where = isInside(realRoot, real) ? 'results/' : 'the project';
       return { ok: false, problem: `\`${shown}\` is a symbolic link to a folder outside ${where} (${real}); the engine does not write through it` };
     }
   }
   return { ok: true, value: path.resolve(root, rel) };
-}
-
-function inside(real: string, dir: string): boolean {
-  return real === dir || real.startsWith(dir + path.sep);
 }

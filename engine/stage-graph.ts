@@ -25,10 +25,6 @@ export class StageGraph {
     return this;
   }
 
-  hasNode(id: string): boolean {
-    return this.succ.has(id);
-  }
-
   /** Adds `v → w` (and the nodes) unless the edge exists. */
   setEdge(v: string, w: string): this {
     this.setNode(v).setNode(w);

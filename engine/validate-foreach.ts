@@ -8,11 +8,11 @@ import type { ForeachSource } from './pipeline.js';
 import { findRefs, itemDimension, parseRange, resolveParamRefs } from './interpolate.js';
 import type { ValidationContext } from './validate-stages.js';
 import { reportRefProblems, resolveStageRef } from './validate-stages.js';
+import { checkProjectFile } from './confine.js';
 import { didYouMean, nameList } from './suggest.js';
 import { describeType } from './pipeline-schema.js';
 import { MAX_ITEMS_PER_STAGE, describeItemCount, itemCount } from './items.js';
 import { dict } from './dict.js';
-import { OUTSIDE_ROOT_HINT, outsideRoot } from './confine.js';
 
 const DIMENSION = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SOURCE_KEYS = ['file', 'stage', 'column', 'output'];
@@ -131,16 +131,8 @@ function fromObject(ctx: ValidationContext, id: string, dim: string, spec: Recor
   if (reportRefProblems(ctx, resolved.problems) || !ok) return undefined;
   if (typeof resolved.value !== 'string') { ctx.report.error('wrong-type', `\`file\` of foreach dimension \`${dim}\` must be a path`, ctx.parsed.locateNearest([...at, 'file'])); return undefined; }
   const file = resolved.value;
+  if (!checkProjectFile(ctx, file, `file \`${file}\` for foreach dimension \`${dim}\` of stage \`${id}\``, [...at, 'file'])) return undefined;
   const abs = path.resolve(ctx.opts.root, file);
-  const why = outsideRoot(abs, ctx.opts.root);
-  if (why) {
-    ctx.report.error('outside-root', `file \`${file}\` for foreach dimension \`${dim}\` of stage \`${id}\` ${why}`, ctx.parsed.locateNearest([...at, 'file']), { hint: OUTSIDE_ROOT_HINT });
-    return undefined;
-  }
-  if (!ctx.opts.fileExists(abs)) {
-    ctx.report.error('missing-file', `file \`${file}\` for foreach dimension \`${dim}\` of stage \`${id}\` does not exist`, ctx.parsed.locateNearest([...at, 'file']), { hint: 'paths are relative to the project root (the folder agglo runs in)' });
-    return undefined;
-  }
   if (ctx.opts.readText) {
     const split = splitCsv(ctx.opts.readText(abs));
     if (!split.ok) {

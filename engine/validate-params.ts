@@ -4,7 +4,6 @@
  * would get the wrong type is caught before anything runs; the planner checks every item
  * again with `applyParamsSchema`.
  */
-import path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import type { ForeachSource } from './pipeline.js';
 import type { StepDefinition } from './step.js';
@@ -15,7 +14,7 @@ import { describeType, nodePathOf } from './pipeline-schema.js';
 import { dict, own } from './dict.js';
 import { didYouMean, nameList } from './suggest.js';
 import type { ValidationContext } from './validate-stages.js';
-import { OUTSIDE_ROOT_HINT, outsideRoot } from './confine.js';
+import { checkProjectFile } from './confine.js';
 
 function startsWith(p: ValuePath, prefix: ValuePath): boolean {
   return prefix.length <= p.length && prefix.every((s, i) => s === p[i]);
@@ -96,18 +95,7 @@ export function checkStageParams(ctx: ValidationContext, id: string, step: StepD
   }
   for (const f of filePathParams(step.params, params)) {
     if (f.value.includes('${')) continue;
-    const why = outsideRoot(path.resolve(ctx.opts.root, f.value), ctx.opts.root);
-    if (why) {
-      ctx.report.error('outside-root', `param \`${paramPathText('/' + f.path.join('/'))}\` of stage \`${id}\` names file \`${f.value}\`, which ${why}`, ctx.parsed.locateNearest([...base, ...f.path]), { hint: OUTSIDE_ROOT_HINT });
-      ok = false;
-      continue;
-    }
-    if (!ctx.opts.fileExists(path.resolve(ctx.opts.root, f.value))) {
-      ctx.report.error('missing-file', `param \`${paramPathText('/' + f.path.join('/'))}\` of stage \`${id}\` names file \`${f.value}\`, which does not exist`, ctx.parsed.locateNearest([...base, ...f.path]), {
-        hint: 'paths are relative to the project root (the folder agglo runs in)',
-      });
-      ok = false;
-    }
+    if (!checkProjectFile(ctx, f.value, `param \`${paramPathText('/' + f.path.join('/'))}\` of stage \`${id}\` names file \`${f.value}\`, which`, [...base, ...f.path])) ok = false;
   }
   return ok;
 }

@@ -16,7 +16,7 @@ import { STAGE_KEYS } from './pipeline-schema.js';
 import { dict } from './dict.js';
 import { checkForeach } from './validate-foreach.js';
 import { checkStageParams } from './validate-params.js';
-import { OUTSIDE_ROOT_HINT, outsideRoot } from './confine.js';
+import { checkProjectFile } from './confine.js';
 
 /** What every stage check needs to know about the file being validated. */
 export interface ValidationContext {
@@ -125,14 +125,7 @@ function checkInputs(ctx: ValidationContext, id: string, step: StepDefinition | 
       deps.push({ stage: r.stage, path: at });
       out[name] = { kind: 'stage', ...r };
     } else {
-      const why = outsideRoot(path.resolve(ctx.opts.root, ref), ctx.opts.root);
-      if (why) {
-        ctx.report.error('outside-root', `input \`${name}\` of stage \`${id}\` names file \`${ref}\`, which ${why}`, ctx.parsed.locateNearest(at), { hint: OUTSIDE_ROOT_HINT });
-        ok = false;
-        continue;
-      }
-      if (!ctx.opts.fileExists(path.resolve(ctx.opts.root, ref))) {
-        ctx.report.error('missing-file', `input \`${name}\` of stage \`${id}\` names file \`${ref}\`, which does not exist`, ctx.parsed.locateNearest(at), { hint: 'paths are relative to the project root (the folder agglo runs in)' });
+      if (!checkProjectFile(ctx, ref, `input \`${name}\` of stage \`${id}\` names file \`${ref}\`, which`, at)) {
         ok = false;
         continue;
       }

@@ -5,7 +5,7 @@
  * note for the tables that show them (data/tidy/flags.csv, docs/data.md).
  */
 import { defineStep, StepError } from '../engine/step.js';
-import { column, numericColumn, nrow, tableFromColumns, tableFromRows } from '../engine/table.js';
+import { column, hasColumn, numericColumn, nrow, tableFromColumns, tableFromRows } from '../engine/table.js';
 import { isTable, type Table } from '../engine/value.js';
 import { isCellStatus, noteText, STATUSES, summarise, variableCells, type SourceFlag } from './kernels/cell-flags.js';
 import { requireColumns, tableInput } from './lib/table-input.js';
@@ -17,6 +17,11 @@ export interface CellFlagsParams {
   time?: string;
   where?: string;
   across_entities?: string[];
+}
+
+/** The file a cell-flags `summary` says the cells are listed in (params.where), if any. */
+export function estimatesListedIn(summary: Table): string | undefined {
+  return hasColumn(summary, 'listed_in') ? column(summary, 'listed_in').map((c) => String(c ?? '')).find((c) => c !== '') : undefined;
 }
 
 /** Step `cell-flags`. */

@@ -7,8 +7,9 @@
  */
 import { own } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
-import { column, hasColumn, numericColumn, tableFromRows } from '../engine/table.js';
+import { column, numericColumn, tableFromRows } from '../engine/table.js';
 import { isTable, type Json, type Table, type Value } from '../engine/value.js';
+import { estimatesListedIn } from './cell-flags.js';
 import { spearman } from './kernels/rank.js';
 import { markdownTable } from './lib/markdown.js';
 import { tableInput } from './lib/table-input.js';
@@ -218,7 +219,7 @@ function extraComparisons(inputs: Record<string, Value>): Extra {
   if (isTable(est)) {
     const v = column(est, 'variable', 'input `estimates`'), n = numericColumn(est, 'estimated', 'input `estimates`');
     const cells = numericColumn(est, 'cells', 'input `estimates`'), where = column(est, 'where', 'input `estimates`');
-    const listed = hasColumn(est, 'listed_in') ? column(est, 'listed_in').map((c) => String(c ?? '')).find((c) => c !== '') : undefined;
+    const listed = estimatesListedIn(est);
     const parts: string[] = [];
     const list: string[] = [];
     v.forEach((name, i) => {

@@ -4,7 +4,8 @@
  * are synthetic (from the data dictionary's `status` column).
  */
 import type { PipelineInfo } from '../../engine/pipeline-info.js';
-import { column, hasColumn, numericColumn } from '../../engine/table.js';
+import { column, numericColumn } from '../../engine/table.js';
+import { estimatesListedIn } from '../cell-flags.js';
 import type { Table } from '../../engine/value.js';
 import { formatMs } from './dag-chart.js';
 import { sameFile, type DictionaryEntry } from './data.js';
@@ -38,7 +39,7 @@ export function syntheticBanner(note: string | undefined, synthetic: DictionaryE
 export function estimatesBanner(summary: Table): string {
   const v = column(summary, 'variable', 'input `estimates`'), n = numericColumn(summary, 'estimated', 'input `estimates`');
   const cells = numericColumn(summary, 'cells', 'input `estimates`'), where = column(summary, 'where', 'input `estimates`');
-  const listed = hasColumn(summary, 'listed_in') ? column(summary, 'listed_in').map((c) => String(c ?? '')).find((c) => c !== '') : undefined;
+  const listed = estimatesListedIn(summary);
   const items = v.map((name, i) => (n[i]! > 0 ? `<li><code>${esc(String(name))}</code>: ${n[i]} of ${cells[i]} cells estimated (${esc(String(where[i] ?? ''))})</li>` : '')).join('');
   if (!items) return '<div class="note" id="estimates-note" role="note">Every cell of the model variables is real or derived from real data.</div>';
   return [
