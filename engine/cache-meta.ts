@@ -38,16 +38,16 @@ export function resultsPathProblem(rel: unknown): string | undefined {
 }
 
 /**
- * Why `rel` is not a project path the engine may read or watch, or undefined when it is:
- * relative and inside the project root (no absolute path, no `..`). The rule for the
- * `files` (file-path params) read back from a pipeline state.
+ * Why `rel` is not a path of a file the pipeline reads, or undefined when it may be one. The
+ * rule for the `files` (file-path params) read back from a pipeline state. An absolute path
+ * or one with `..` may be legitimate (a folder the project allows with `allow_read`), so this
+ * checks only the form; what the path names is confined where it is used (`agglo watch`
+ * watches only files that engine/confine.ts lets a pipeline read).
  */
 export function projectPathProblem(rel: unknown): string | undefined {
   if (typeof rel !== 'string') return 'is not a string';
   if (rel === '') return 'is empty';
   if (rel.includes('\0')) return 'contains a NUL byte';
-  if (rel.startsWith('/') || rel.startsWith('\\') || /^[A-Za-z]:/.test(rel)) return 'is absolute';
-  if (rel.split(/[\\/]/).includes('..')) return 'contains `..`';
   return undefined;
 }
 
@@ -81,8 +81,7 @@ export function checkItemState(x: unknown): Checked<ItemState> {
     const c = check(x[key], `\`${key}\``);
     if (!c.ok) return c;
   }
-  // file-path params are project paths the engine only reads (and `watch` watches): never
-  // one outside the project (`/` would have watch walk the whole disk).
+  // file-path params are paths the engine only reads (and `watch` watches, after confining them).
   for (const f of Object.keys(x.files ?? {})) {
     const p = projectPathProblem(f);
     if (p) return { ok: false, problem: `\`files\` path ${quotePath(f)} ${p}` };

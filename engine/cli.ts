@@ -25,6 +25,7 @@ commands:
   status [PIPELINE]         what would run and why (dry run); --json, --verbose for items
   report [PIPELINE]         build the pipeline's HTML report (its report stages and all they show)
   validate [PIPELINE]       check the pipeline file and report every problem
+        --load-plugins      also check stages of plugin steps (imports the plugins: runs their code)
   show STAGE [--pipeline P] [--item key=value …] [--output NAME] [--json | --csv]
                             a stage's cached result
   dag [PIPELINE] [--format mermaid|dot]   the stage graph, stale stages marked
@@ -64,6 +65,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       format: { type: 'string' },
       'dry-run': { type: 'boolean' },
       markdown: { type: 'boolean' },
+      'load-plugins': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -87,7 +89,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     case 'status':
       return runCommand(runFlags, io, true);
     case 'validate':
-      return validateCommand(pipeline, io);
+      return validateCommand(pipeline, io, o['load-plugins'] === true);
     case 'show':
       if (!rest2[0]) throw new UsageError('show needs a stage name');
       return showCommand({ pipeline, stage: rest2[0], items: o.item ?? [], output: o.output, json: o.json === true, csv: o.csv === true }, io);

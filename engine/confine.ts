@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ValuePath } from './interpolate.js';
+import { PROJECT_CONFIG_FILE, projectConfig } from './project-config.js';
 import type { ValidationContext } from './validate-stages.js';
 
 /** True when `rel` (from path.relative) leaves the folder it is relative to. */
@@ -16,11 +17,14 @@ export function leaves(rel: string): boolean {
 }
 
 /**
- * Why `abs` may not be read, or undefined when it lies inside `root`. A file that does not
- * exist is left to the caller, which reports it.
+ * Why `abs` may not be read, or undefined when it lies inside `root` or inside a folder the
+ * project's settings allow (`allow_read` in agglo.config.yaml). A file that does not exist is
+ * left to the caller, which reports it.
  */
 export function outsideRoot(abs: string, root: string): string | undefined {
-  if (leaves(path.relative(root, abs))) return 'is outside the project root';
+  const allowed = projectConfig(root).allowRead;
+  const within = (p: string, dirs: readonly string[]) => dirs.some((d) => isInside(d, p));
+  if (leaves(path.relative(root, abs)) && !within(abs, allowed)) return 'is outside the project root';
   let real: string;
   let realRoot: string;
   try {
@@ -29,7 +33,7 @@ export function outsideRoot(abs: string, root: string): string | undefined {
   } catch {
     return undefined;
   }
-  return isInside(realRoot, real) ? undefined : 'leads through a symbolic link to a file outside the project root';
+  return isInside(realRoot, real) || within(real, allowed) ? undefined : 'leads through a symbolic link to a file outside the project root';
 }
 
 /** Whether `p` is `dir` or lies below it (both absolute; compare real paths to see through links). */
@@ -38,7 +42,7 @@ export function isInside(dir: string, p: string): boolean {
 }
 
 /** The hint of every outside-root diagnostic. */
-export const OUTSIDE_ROOT_HINT = 'a pipeline reads only files inside the project root (the folder agglo runs in); copy the file into the project';
+export const OUTSIDE_ROOT_HINT = `a pipeline reads only files inside the project root (the folder agglo runs in); copy the file into the project, or let the project read that folder with \`allow_read\` in ${PROJECT_CONFIG_FILE} (docs/security.md)`;
 
 /**
  * A file the pipeline names (a data input, a `file-path` param, a `foreach` file) must be

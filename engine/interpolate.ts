@@ -23,12 +23,39 @@ export interface FoundRef {
 
 /** A reference that could not be resolved. */
 export interface RefProblem extends FoundRef {
-  readonly code: 'unknown-reference' | 'wrong-type';
+  readonly code: 'unknown-reference' | 'wrong-type' | 'too-large';
   readonly message: string;
   /** Names available at the point of failure (for "did you mean"). */
   readonly candidates: readonly string[];
   /** The segment that failed (for "did you mean"). */
   readonly missing?: string;
+}
+
+/**
+ * At most this many characters (and list/map entries) may be produced by expanding
+ * `${params…}` references in one pipeline: params that each repeat the one before ten times
+ * grow tenfold per line, so a 2 kB file could otherwise ask for terabytes.
+ */
+export const MAX_EXPANSION = 16 * 1024 * 1024;
+
+/**
+ * The expansion budget travels with the params object it expands (one per pipeline,
+ * created by {@link resolveParams}), so every stage that uses those params draws on it.
+ */
+const budgets = new WeakMap<object, { left: number }>();
+
+/** Characters and entries in `v`, counting no further than `cap`. */
+function sizeOf(v: unknown, cap: number): number {
+  let n = 0;
+  const walk = (x: unknown): void => {
+    if (n > cap) return;
+    if (typeof x === 'string') n += x.length;
+    else if (Array.isArray(x)) { n += 1; for (const e of x) walk(e); }
+    else if (isPlainObject(x)) { for (const [k, e] of Object.entries(x)) { n += k.length + 1; walk(e); } }
+    else n += 1;
+  };
+  walk(v);
+  return n;
 }
 
 const REF = /\$\{([^}]*)\}/g;
@@ -87,6 +114,18 @@ function lookup(root: unknown, segments: readonly string[]): { ok: true; value: 
  */
 export function resolveParamRefs(value: unknown, params: Record<string, unknown>, path: ValuePath = []): { value: unknown; problems: RefProblem[] } {
   const problems: RefProblem[] = [];
+  const budget = budgets.get(params) ?? { left: MAX_EXPANSION };
+  /** Takes `v`'s size from the budget, or reports that the expansion is too large. */
+  const afford = (ref: string, v: unknown, p: ValuePath): boolean => {
+    const cost = sizeOf(v, budget.left);
+    if (cost <= budget.left) {
+      budget.left -= cost;
+      return true;
+    }
+    if (problems.some((q) => q.code === 'too-large')) return false; // reported once per value
+    problems.push({ path: p, ref, code: 'too-large', message: `expanding \`\${${ref}}\` here makes the pipeline's params larger than the limit of ${MAX_EXPANSION.toLocaleString('en-US')} characters once references are substituted (params that repeat other params grow with every step)`, candidates: [] });
+    return false;
+  };
   const resolveOne = (ref: string, p: ValuePath): { ok: boolean; value?: unknown } => {
     const [root, ...rest] = ref.split('.');
     if (root === 'item') return { ok: false };
@@ -105,17 +144,21 @@ export function resolveParamRefs(value: unknown, params: Record<string, unknown>
     const whole = WHOLE.exec(s);
     if (whole) {
       const r = resolveOne(whole[1]!.trim(), p);
-      return r.ok ? structuredClone(r.value) : s;
+      return r.ok && afford(whole[1]!.trim(), r.value, p) ? structuredClone(r.value) : s;
     }
-    return s.replace(REF, (text, inner: string) => {
+    let overBudget = false;
+    const out = s.replace(REF, (text, inner: string) => {
       const r = resolveOne(inner.trim(), p);
-      if (!r.ok) return text;
+      if (!r.ok || overBudget) return text;
       if (typeof r.value === 'object' && r.value !== null) {
         problems.push({ path: p, ref: inner.trim(), code: 'wrong-type', message: `\`\${${inner.trim()}}\` is ${typeWord(r.value)} and cannot be substituted into the text \`${s}\``, candidates: [] });
         return text;
       }
-      return String(r.value);
+      if (afford(inner.trim(), String(r.value), p)) return String(r.value);
+      overBudget = true;
+      return text;
     });
+    return overBudget ? s : out;
   });
   return { value: out, problems };
 }
@@ -127,7 +170,7 @@ export interface ResolvedParams {
   readonly problems: RefProblem[];
   /** Each loop of params that refer to each other (or one to itself), as edges in walk order. */
   readonly cycles: DependencyEdge<ValuePath>[][];
-  /** Params whose value cannot be known: those on a cycle and those that use one of them. */
+  /** Params whose value cannot be known: those on a cycle, those too large to expand, and those that use one of them. */
   readonly unresolved: string[];
 }
 
@@ -157,22 +200,29 @@ export function resolveParams(raw: Readonly<Record<string, unknown>>, path: Valu
     }
   }
   const value: Record<string, unknown> = { ...raw };
+  budgets.set(value, { left: MAX_EXPANSION });
   const problems: RefProblem[] = [];
   const waiting = new Map(names.map((n) => [n, needs.get(n)!.size]));
   const ready = names.filter((n) => waiting.get(n) === 0);
+  // A param too large to expand, and every param that uses it, is left unknown (reported once).
+  const tooLarge = new Set<string>();
   for (let i = 0; i < ready.length; i++) {
     const name = ready[i]!;
-    const r = resolveParamRefs(raw[name], value, [...path, name]);
-    value[name] = r.value;
-    problems.push(...r.problems);
+    if ([...needs.get(name)!].some((n) => tooLarge.has(n))) tooLarge.add(name);
+    else {
+      const r = resolveParamRefs(raw[name], value, [...path, name]);
+      if (r.problems.some((p) => p.code === 'too-large')) tooLarge.add(name);
+      else value[name] = r.value;
+      problems.push(...r.problems);
+    }
     for (const user of usedBy.get(name) ?? []) {
       const left = waiting.get(user)! - 1;
       waiting.set(user, left);
       if (left === 0) ready.push(user);
     }
   }
-  if (ready.length === names.length) return { value, problems, cycles: [], unresolved: [] };
-  const done = new Set(ready);
+  if (ready.length === names.length) return { value, problems, cycles: [], unresolved: [...tooLarge] };
+  const done = new Set(ready.filter((n) => !tooLarge.has(n)));
   return { value, problems, cycles: findCycles(names, edges), unresolved: names.filter((n) => !done.has(n)) };
 }
 

@@ -16,6 +16,7 @@ import { pluginSpecifiers } from './parse.js';
 import { validatePipeline } from './validate.js';
 import { checkStepSchema } from './params-schema.js';
 import { AGGLO_VERSION } from './version.js';
+import { PROJECT_CONFIG_FILE, projectConfig } from './project-config.js';
 
 export interface Loaded {
   readonly registry: StepRegistry;
@@ -28,6 +29,17 @@ export interface Loaded {
   readonly pluginFiles: string[];
   /** Absolute paths of the pipelines this one `extends` (watched too). */
   readonly baseFiles?: string[];
+  /** Stages whose step comes from a plugin that was not loaded (`loadPlugins: false`): not checked, not planned. */
+  readonly unchecked?: string[];
+}
+
+export interface LoadOptions {
+  /**
+   * Import the pipeline's plugins (default true). Plugins are code: `agglo validate` checks a
+   * pipeline without running its plugins unless asked (docs/security.md); their stages are
+   * then reported as not checked.
+   */
+  readonly loadPlugins?: boolean;
 }
 
 /**
@@ -42,7 +54,8 @@ export function builtinRegistry(): StepRegistry {
 }
 
 /** Loads and validates the pipeline at `file` (relative to `root` or absolute). */
-export async function loadPipeline(file: string, root: string): Promise<Loaded> {
+export async function loadPipeline(file: string, root: string, options: LoadOptions = {}): Promise<Loaded> {
+  const loadPlugins = options.loadPlugins ?? true;
   const abs = path.resolve(root, file);
   const displayFile = path.relative(root, abs) || file;
   const registry = builtinRegistry();
@@ -57,7 +70,9 @@ export async function loadPipeline(file: string, root: string): Promise<Loaded> 
   const text = read.text;
   sources.set(displayFile, text);
   const first = parsePipelineText(text, abs, displayFile);
-  const diagnostics = first.diagnostics;
+  const settings = projectConfig(root);
+  if (settings.text !== undefined) sources.set(PROJECT_CONFIG_FILE, settings.text);
+  const diagnostics = [...settings.diagnostics, ...first.diagnostics];
   if (!first.parsed) return { registry, sources, diagnostics, pluginFiles: [] };
   const ext = resolveExtends(first.parsed, root);
   diagnostics.push(...ext.diagnostics);
@@ -67,31 +82,40 @@ export async function loadPipeline(file: string, root: string): Promise<Loaded> 
   if (!parsed) return { registry, sources, diagnostics, pluginFiles: [], baseFiles };
   const pluginFiles: string[] = [];
   const pluginEntries: string[] = [];
+  let pluginsListed = false;
+  // A plugin that could not be loaded is reported once; the steps it would have defined are
+  // then unknown, and their stages are left unchecked rather than each called unknown.
+  let pluginFailed = false;
   for (const { specifier, range } of pluginSpecifiers(parsed)) {
+    pluginsListed = true;
     const resolved = resolvePlugin(specifier, root);
-    if (!resolved) {
-      diagnostics.push({ ...range, severity: 'error', code: 'missing-plugin', message: `plugin \`${specifier}\` not found (a path relative to the project root, or an installed package name)` });
+    if (!('file' in resolved)) {
+      diagnostics.push({ ...range, severity: 'error', code: resolved.code, message: `plugin \`${specifier}\` ${resolved.message}`, hint: resolved.hint });
+      pluginFailed = true;
       continue;
     }
+    if (!loadPlugins) continue;
     try {
-      const defs = await loadStepModule(resolved);
+      const defs = await loadStepModule(resolved.file);
       if (defs.length === 0) throw new Error('it exports no step definitions ({name, version, params, inputs, outputs, run})');
-      const hash = pluginSourceHash(resolved);
+      const hash = pluginSourceHash(resolved.file);
       for (const d of defs) {
         const bad = checkStepSchema(d);
         if (bad) throw new Error(bad);
-        registry.add(d, resolved, hash);
+        registry.add(d, resolved.file, hash);
       }
-      pluginEntries.push(resolved);
-      pluginFiles.push(...pluginSourceFiles(resolved));
+      pluginEntries.push(resolved.file);
+      pluginFiles.push(...pluginSourceFiles(resolved.file));
     } catch (e) {
       diagnostics.push({ ...range, severity: 'error', code: 'bad-plugin', message: `plugin \`${specifier}\` could not be loaded: ${(e as Error).message}` });
+      pluginFailed = true;
     }
   }
   // A folder is not a file: validation reports it instead of a read crashing on it.
   const isFile = (p: string) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() === true;
-  const v = validatePipeline(parsed, registry, pluginEntries, { root, fileExists: isFile, readText: (p) => fs.readFileSync(p, 'utf8') });
+  const skipSteps = (!loadPlugins && pluginsListed) || pluginFailed;
+  const v = validatePipeline(parsed, registry, pluginEntries, { root, fileExists: isFile, readText: (p) => fs.readFileSync(p, 'utf8'), pluginsNotLoaded: skipSteps });
   diagnostics.push(...v.diagnostics);
-  const ok = v.pipeline && !diagnostics.some((d) => d.severity === 'error');
-  return { registry, sources, diagnostics, pluginFiles, baseFiles, pipeline: v.pipeline, plan: ok ? planPipeline(v.pipeline!, registry) : undefined };
+  const ok = v.pipeline && !diagnostics.some((d) => d.severity === 'error') && v.unchecked.length === 0;
+  return { registry, sources, diagnostics, pluginFiles, baseFiles, unchecked: v.unchecked, pipeline: v.pipeline, plan: ok ? planPipeline(v.pipeline!, registry) : undefined };
 }

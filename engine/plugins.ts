@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { sha256 } from './canonical.js';
 import type { StepDefinition } from './step.js';
+import { outsideRoot } from './confine.js';
+import { PROJECT_CONFIG_FILE } from './project-config.js';
 
 function looksLikeStep(v: unknown): v is StepDefinition {
   return typeof v === 'object' && v !== null && typeof (v as StepDefinition).name === 'string' && typeof (v as StepDefinition).run === 'function';
@@ -24,19 +26,37 @@ export function stepsFromModule(mod: Record<string, unknown>): StepDefinition[] 
   return [...new Set(found)];
 }
 
+/** Where a plugin specifier leads, or why it cannot be loaded (`message` completes "plugin `x` …"). */
+export type ResolvedPlugin =
+  | { readonly file: string }
+  | { readonly code: 'missing-plugin' | 'outside-root'; readonly message: string; readonly hint: string };
+
 /**
  * Resolves a plugin specifier: a path (relative to the project root) when it starts with
  * "." or "/" or names an existing file, else a package name resolved from the project root.
- * Returns undefined when it cannot be found.
+ * Plugins are code: like the files a pipeline reads, they must lie inside the project root
+ * (a package in the project's node_modules) or in a folder the project allows
+ * (`allow_read`); a path or package that leads elsewhere is refused before it is imported.
  */
-export function resolvePlugin(spec: string, root: string): string | undefined {
+export function resolvePlugin(spec: string, root: string): ResolvedPlugin {
   const asPath = path.resolve(root, spec);
-  if (spec.startsWith('.') || spec.startsWith('/') || fs.existsSync(asPath)) return fs.existsSync(asPath) ? asPath : undefined;
-  try {
-    return createRequire(path.join(root, 'package.json')).resolve(spec);
-  } catch {
-    return undefined;
+  let file: string | undefined;
+  if (spec.startsWith('.') || spec.startsWith('/') || fs.existsSync(asPath)) {
+    file = fs.existsSync(asPath) ? asPath : undefined;
+  } else {
+    try {
+      file = createRequire(path.join(root, 'package.json')).resolve(spec);
+    } catch {
+      file = undefined;
+    }
   }
+  if (!file) return { code: 'missing-plugin', message: 'not found', hint: 'a path relative to the project root, or the name of a package installed in the project (`npm install NAME`)' };
+  const why = outsideRoot(file, root);
+  if (why) {
+    const message = file === asPath ? why : 'is a package installed outside the project (Node found it in a node_modules folder above the project root)';
+    return { code: 'outside-root', message, hint: `plugins are code: agglo loads them only from inside the project (a package from the project's own node_modules) or from a folder listed under \`allow_read\` in ${PROJECT_CONFIG_FILE} (docs/security.md)` };
+  }
+  return { file };
 }
 
 /** Imports a resolved plugin module and returns its step definitions. */

@@ -29,6 +29,11 @@ export interface ValidateOptions {
   fileExists(absPath: string): boolean;
   /** Reads a CSV named by `foreach: {file, column}` to check the column; skipped if absent. */
   readText?(absPath: string): string;
+  /**
+   * The pipeline's plugins were not imported (`agglo validate` without --load-plugins): a
+   * stage whose step is not built in is left unchecked (listed in `unchecked`), not an error.
+   */
+  readonly pluginsNotLoaded?: boolean;
 }
 
 /**
@@ -73,10 +78,11 @@ function stageOrder(parsed: ParsedFile): string[] {
  * Validates a parsed pipeline file against the step registry. Collects every diagnostic;
  * returns the pipeline only when there are no errors (warnings are allowed).
  */
-export function validatePipeline(parsed: ParsedFile, registry: StepRegistry, plugins: string[], opts: ValidateOptions): { pipeline?: Pipeline; diagnostics: Diagnostic[] } {
+export function validatePipeline(parsed: ParsedFile, registry: StepRegistry, plugins: string[], opts: ValidateOptions): { pipeline?: Pipeline; diagnostics: Diagnostic[]; unchecked: string[] } {
   const report = new Reporter();
   const data = toPlain(parsed);
-  if (!checkStructure(parsed, data, report)) return { diagnostics: sortDiagnostics(report.diagnostics) };
+  const unchecked: string[] = [];
+  if (!checkStructure(parsed, data, report)) return { diagnostics: sortDiagnostics(report.diagnostics), unchecked };
   const doc = data as Record<string, unknown>;
   const { params, unresolved } = resolveFileParams(parsed, doc.params, report);
   // A stage using a param on a cycle is not checked: its values are unknown, and checking
@@ -97,6 +103,11 @@ export function validatePipeline(parsed: ParsedFile, registry: StepRegistry, plu
   const edges: DependencyEdge<ValuePath>[] = [];
   for (const id of stageIds) {
     if (usesUnresolved(rawStages[id])) continue;
+    const step = (rawStages[id] as { step?: unknown } | null | undefined)?.step;
+    if (opts.pluginsNotLoaded && typeof step === 'string' && !steps.has(id)) {
+      unchecked.push(id);
+      continue;
+    }
     const r = checkStage(ctx, id, rawStages[id]);
     if (r.spec) specs.push(r.spec);
     for (const d of r.deps) edges.push({ from: id, to: d.stage, where: d.path });
@@ -112,7 +123,7 @@ export function validatePipeline(parsed: ParsedFile, registry: StepRegistry, plu
   }
 
   const diagnostics = sortDiagnostics(report.diagnostics);
-  if (report.errorCount > 0) return { diagnostics };
+  if (report.errorCount > 0) return { diagnostics, unchecked };
   const pipeline: Pipeline = {
     file: parsed.file,
     displayFile: parsed.displayFile,
@@ -122,5 +133,5 @@ export function validatePipeline(parsed: ParsedFile, registry: StepRegistry, plu
     stages: specs,
     locate: (p) => parsed.locate(p),
   };
-  return { pipeline, diagnostics };
+  return { pipeline, diagnostics, unchecked };
 }

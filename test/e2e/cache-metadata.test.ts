@@ -224,21 +224,22 @@ describe('D6: paths read from the cache are checked before anything is written',
 });
 
 describe('file-path params read back from the state stay inside the project', () => {
-  for (const bad of ['/', '../outside.csv']) {
-    it(`a \`files\` entry ${bad} is a warning and a recomputation`, () => {
+  for (const other of ['/', '../outside.csv']) {
+    // Outside paths are legitimate in a state (agglo.config.yaml allow_read); a crafted one
+    // changes nothing: the fingerprint comes from the pipeline, and watch confines what it watches.
+    it(`a \`files\` entry ${other} from the cache is not damage and changes nothing`, () => {
       const dir = project();
       const s = readState(dir);
       const item = s.stages.a.items[''];
-      item.files = { [bad]: item.files['data/a.csv'] };
+      item.files = { [other]: item.files['data/a.csv'] };
       writeState(dir, s);
       const r = runJson(dir, 'run');
       expect(r.code).toBe(0);
       noStack(r.stderr);
-      expect(r.stderr).toMatch(/warning: the cache state .* is damaged \(it stage `a`: `files` path .* (is absolute|contains `\.\.`)/);
-      // The entry is ignored; the run record of the same fingerprint still answers.
+      expect(r.stderr).toBe('');
       expect(r.stages.a!.status).toBe('cached');
-      expect(readState(dir).stages.a.items[''].files).toEqual({ 'data/a.csv': expect.any(String) });
-      expect(runJson(dir, 'run').stderr).toBe('');
+      fs.appendFileSync(path.join(dir, 'data/a.csv'), 'z,3\n');
+      expect(runJson(dir, 'run').stages.a!.status).toBe('ran'); // the pipeline's own file still counts
     });
   }
 

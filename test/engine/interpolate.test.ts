@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { findRefs, interpolateItem, parseRange, resolveParamRefs, resolveParams, substituteSample } from '../../engine/interpolate.js';
+import { findRefs, interpolateItem, MAX_EXPANSION, parseRange, resolveParamRefs, resolveParams, substituteSample } from '../../engine/interpolate.js';
 
 describe('parseRange', () => {
   test('expands inclusive integer ranges', () => {
@@ -83,5 +83,29 @@ describe('resolveParams', () => {
   test('unknown names are problems, as in resolveParamRefs', () => {
     const r = resolveParams({ a: '${params.nope}', b: 2 });
     expect(r.problems.map((p) => [p.code, p.path, p.missing, p.candidates])).toEqual([['unknown-reference', ['params', 'a'], 'nope', ['a', 'b']]]);
+  });
+});
+
+describe('expansion is bounded (GitHub issue 9: exponential params without a loop)', () => {
+  test('lists that repeat lists grow tenfold per param; the first over the limit is reported, its users left unknown', () => {
+    const raw: Record<string, unknown> = { l0: Array.from({ length: 100 }, (_, i) => i) };
+    for (let i = 1; i <= 8; i++) raw[`l${i}`] = Array.from({ length: 10 }, () => `\${params.l${i - 1}}`);
+    const t0 = performance.now();
+    const r = resolveParams(raw);
+    expect(performance.now() - t0).toBeLessThan(5000); // bounded work; not a timing goal
+    // Sizes (hand count: entries + 1 per list): l1 ≈ 1e3, l5 ≈ 1.1e7, l6 ≈ 1.1e8 > 16 MiB units.
+    expect(r.problems.map((p) => [p.code, p.path.slice(0, 2), p.ref])).toEqual([['too-large', ['params', 'l6'], 'params.l5']]);
+    expect(r.unresolved.sort()).toEqual(['l6', 'l7', 'l8']);
+    expect((r.value.l2 as unknown[][][]).flat(2)).toHaveLength(10 * 10 * 100);
+  });
+
+  test('stages using the params draw on the same budget; unrelated params have their own', () => {
+    const r = resolveParams({ big: 'x'.repeat(MAX_EXPANSION / 4) });
+    const four = resolveParamRefs('${params.big}${params.big}${params.big}', r.value, ['stages', 's']);
+    expect(four.problems).toEqual([]);
+    const more = resolveParamRefs('${params.big}${params.big}', r.value, ['stages', 't']);
+    expect(more.problems.map((p) => p.code)).toEqual(['too-large']);
+    expect(more.value === '${params.big}${params.big}').toBe(true); // left as written
+    expect(resolveParamRefs('${params.big}', resolveParams({ big: 'y' }).value).problems).toEqual([]);
   });
 });
