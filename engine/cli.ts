@@ -11,6 +11,7 @@ import { runCommand } from './commands/run.js';
 import { showCommand } from './commands/show.js';
 import { stepsCommand } from './commands/steps.js';
 import { validateCommand } from './commands/validate.js';
+import { verifyCommand } from './commands/verify.js';
 import { watchCommand } from './commands/watch.js';
 import { AGGLO_VERSION } from './version.js';
 
@@ -22,7 +23,9 @@ commands:
         --keep-going        after a failure, still run everything that does not depend on it
         --json              print a JSON run report
         --verbose           all notes, per-item reasons, stack traces of crashed steps
-  status [PIPELINE]         what would run and why (dry run); --json, --verbose for items
+        --verify-inputs     re-hash input files even when their size and mtime did not change
+  status [PIPELINE]         what would run and why (dry run); --json, --verbose for items,
+                            --verify-inputs (as for run)
   report [PIPELINE]         build the pipeline's HTML report (its report stages and all they show)
   validate [PIPELINE]       check the pipeline file and report every problem
         --load-plugins      also check stages of plugin steps (imports the plugins: runs their code)
@@ -34,6 +37,11 @@ commands:
                             the registered steps (with -p, also that pipeline's plugin steps),
                             or one step's params (--markdown: the reference)
   gc [--dry-run]            remove cache entries that no current pipeline references
+  verify [--dry-run] [--json]
+                            re-hash every cache object (whatever the size/mtime memo says),
+                            check run records, pipeline states and results/ files; remove
+                            corrupt objects and damaged records (--dry-run: report only);
+                            exit 1 when anything was found
 `;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -66,6 +74,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       'dry-run': { type: 'boolean' },
       markdown: { type: 'boolean' },
       'load-plugins': { type: 'boolean' },
+      'verify-inputs': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -80,7 +89,10 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const isPipeline = (s: string | undefined) => s !== undefined && /\.ya?ml$/.test(s);
   const pipeline = o.pipeline ?? (isPipeline(pos[0]) ? pos[0]! : DEFAULT_PIPELINE);
   const rest2 = isPipeline(pos[0]) && !o.pipeline ? pos.slice(1) : pos;
-  const runFlags = { pipeline, jobs: parseJobs(o.jobs), keepGoing: o['keep-going'] === true, json: o.json === true, verbose: o.verbose === true, targets: rest2 };
+  if (o['verify-inputs'] && cmd !== undefined && !['run', 'status', 'report', 'watch'].includes(cmd)) {
+    throw new UsageError(`--verify-inputs applies to run and status (and report, watch), not to \`${cmd}\``);
+  }
+  const runFlags = { pipeline, jobs: parseJobs(o.jobs), keepGoing: o['keep-going'] === true, json: o.json === true, verbose: o.verbose === true, targets: rest2, verifyInputs: o['verify-inputs'] === true };
   switch (cmd) {
     case 'run':
       return runCommand(runFlags, io);
@@ -101,6 +113,9 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       return stepsCommand(pos[0], io, o.markdown === true, o.pipeline);
     case 'gc':
       return gcCommand({ dryRun: o['dry-run'] === true }, io);
+    case 'verify':
+      if (pos.length > 0) throw new UsageError(`verify checks the whole cache and takes no arguments, got \`${pos[0]}\``);
+      return verifyCommand({ dryRun: o['dry-run'] === true, json: o.json === true }, io);
     case undefined:
       throw new UsageError('no command given');
     default:

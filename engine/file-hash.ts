@@ -1,6 +1,10 @@
 /**
  * Content hashes of project files, memoised by (size, mtime) like DVC's state database so a
  * no-op rerun does not re-read large inputs. The memo lives in the cache's state folder.
+ * It covers what the runner hashes through it: data inputs, file-path params and the
+ * results/ files it compares with their cached copies. An edit that keeps both size and
+ * mtime is invisible to the memo; `rehash` (`--verify-inputs`) re-reads every file once per
+ * run and refreshes the memo with what it found.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,11 +15,22 @@ import type { Store } from './store.js';
 
 interface MemoEntry { size: number; mtimeMs: number; hash: string }
 
+/** How a FileHasher treats its memo. */
+export interface FileHasherOptions {
+  /**
+   * Re-read every file the first time it is asked for in this hasher's life, whatever the
+   * memo says, and refresh the memo with the result (later calls trust what was just read).
+   */
+  readonly rehash?: boolean;
+}
+
 export class FileHasher {
   private memo: Record<string, MemoEntry>;
   private dirty = false;
+  /** With `rehash`: the paths read (or written by the engine) by this hasher, so trusted. */
+  private readonly fresh = new Set<string>();
 
-  constructor(private readonly root: string, private readonly store: Store) {
+  constructor(private readonly root: string, private readonly store: Store, private readonly options: FileHasherOptions = {}) {
     // Keys are project paths, i.e. user text: a file may be called `constructor` (the memo is
     // a dict). Entries of another shape (a hand edit, a damaged file) are dropped: re-read.
     this.memo = checkFileHashMemo(store.readState('file-hashes'));
@@ -32,17 +47,23 @@ export class FileHasher {
     if (!st.isFile()) return undefined;
     const key = path.relative(this.root, absPath);
     const m = own(this.memo, key);
-    if (m && m.size === st.size && m.mtimeMs === st.mtimeMs) return m.hash;
+    const trusted = !this.options.rehash || this.fresh.has(key);
+    if (trusted && m && m.size === st.size && m.mtimeMs === st.mtimeMs) return m.hash;
     const hash = sha256(fs.readFileSync(absPath));
-    this.memo[key] = { size: st.size, mtimeMs: st.mtimeMs, hash };
-    this.dirty = true;
+    this.fresh.add(key);
+    if (!m || m.size !== st.size || m.mtimeMs !== st.mtimeMs || m.hash !== hash) {
+      this.memo[key] = { size: st.size, mtimeMs: st.mtimeMs, hash };
+      this.dirty = true;
+    }
     return hash;
   }
 
   /** Records that `absPath` now holds `hash` (after the engine wrote it). */
   remember(absPath: string, hash: string): void {
     const st = fs.statSync(absPath);
-    this.memo[path.relative(this.root, absPath)] = { size: st.size, mtimeMs: st.mtimeMs, hash };
+    const key = path.relative(this.root, absPath);
+    this.memo[key] = { size: st.size, mtimeMs: st.mtimeMs, hash };
+    this.fresh.add(key);
     this.dirty = true;
   }
 

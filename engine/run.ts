@@ -30,7 +30,13 @@ import { OUTSIDE_ROOT_HINT, outsideRoot } from './confine.js';
 
 export type { EngineContext, RunEvent, RunOptions, RunReport, StageReport, StageStatus, TaskStatus } from './run-types.js';
 
-export async function runPipeline(ctx: EngineContext, opts: RunOptions): Promise<RunReport> {
+/** RunOptions, plus how far the run trusts the file-hash memo (engine/file-hash.ts). */
+export interface RunPipelineOptions extends RunOptions {
+  /** Re-hash every input file even when its size and mtime did not change (`--verify-inputs`). */
+  readonly verifyInputs?: boolean;
+}
+
+export async function runPipeline(ctx: EngineContext, opts: RunPipelineOptions): Promise<RunReport> {
   return new Runner(ctx, opts).run();
 }
 
@@ -52,8 +58,8 @@ class Runner {
   /** results/ path → the task that wrote or restored it in this run. */
   private readonly writers = new Map<string, string>();
 
-  constructor(private readonly ctx: EngineContext, private readonly opts: RunOptions) {
-    this.hasher = new FileHasher(ctx.root, ctx.store);
+  constructor(private readonly ctx: EngineContext, private readonly opts: RunPipelineOptions) {
+    this.hasher = new FileHasher(ctx.root, ctx.store, { rehash: opts.verifyInputs === true });
     this.limit = pLimit(Math.max(1, opts.jobs));
     this.stateKey = stateName(ctx.root, ctx.plan.pipeline.file);
     const rel = path.relative(ctx.root, ctx.plan.pipeline.file);
@@ -64,7 +70,7 @@ class Runner {
     this.prevExists = Object.keys(this.prev.stages).length > 0 && loaded.problems.length === 0;
     if (loaded.problems.length > 0) {
       const more = loaded.problems.length > 1 ? `; and ${loaded.problems.length - 1} more` : '';
-      this.warn(`the cache state cache/state/${this.stateKey}.json is damaged (it ${loaded.problems[0]}${more}); what it held for those entries is ignored and recomputed`);
+      this.warn(`the cache state cache/state/${this.stateKey}.json is damaged (${loaded.problems[0]}${more}); what it held for those entries is ignored and recomputed`);
     }
     // Stages deleted from the pipeline drop out of its state (gc may then collect them).
     const kept = Object.entries(this.prev.stages).filter(([id]) => ctx.plan.stages.has(id));

@@ -54,7 +54,7 @@ export function stateName(root: string, pipelineFile: string): string {
 export interface LoadedState {
   /** The sound part of the state (empty when the file is missing or unusable). */
   readonly state: PipelineState;
-  /** What was wrong, one line each (empty when the file is sound or missing). */
+  /** What was wrong, one phrase each ("it is not JSON", "stage `x` …"; empty when sound or missing). */
   readonly problems: readonly string[];
   /** Whether this stage's (or item's) entry was left out because it was damaged. */
   damaged(stage: string, item: string): boolean;
@@ -70,10 +70,10 @@ export function readPipelineState(store: Store, name: string, file = ''): Loaded
   const raw = store.readStateFile(name);
   if (!raw.ok) {
     if (raw.problem === 'missing') return { state: empty, problems: [], damaged: () => false };
-    return { state: empty, problems: [raw.problem], damaged: () => true };
+    return { state: empty, problems: [`it ${raw.problem}`], damaged: () => true };
   }
   const checked = checkPipelineState(raw.value);
-  if (!checked.ok) return { state: empty, problems: [checked.problem], damaged: () => true };
+  if (!checked.ok) return { state: empty, problems: [`it ${checked.problem}`], damaged: () => true };
   const { state, problems } = checked.value;
   const stages = new Set(problems.filter((p) => p.item === undefined).map((p) => p.stage));
   const items = new Set(problems.filter((p) => p.item !== undefined).map((p) => `${p.stage}\0${p.item}`));

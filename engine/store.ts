@@ -57,6 +57,13 @@ export interface Store {
   /** For gc: every record fingerprint and object hash. */
   listRecords(): string[];
   listObjects(): string[];
+  /**
+   * Re-reads an object whatever the memo says (`agglo verify`): its size when it is a sound
+   * object, else why not. A sound object is stamped in the memo, a bad one forgotten.
+   */
+  recheckObject(hash: string): Checked<number>;
+  /** A run record as stored, or why it cannot be had (`missing` when there is none); no warning. */
+  readRecordFile(fingerprint: string): Checked<RunRecord>;
   deleteRecord(fingerprint: string): void;
   deleteObject(hash: string): void;
 }
@@ -215,22 +222,49 @@ export class LocalStore implements Store {
 
   getRecord(fp: string): RunRecord | undefined {
     if (!isHash(fp)) return undefined;
-    let text: string;
-    try {
-      text = fs.readFileSync(this.recordPath(fp), 'utf8');
-    } catch {
-      return undefined;
-    }
-    let problem: string;
-    try {
-      const rec = checkRunRecord(JSON.parse(text), fp);
-      if (rec.ok) return rec.value;
-      problem = rec.problem;
-    } catch {
-      problem = 'is not JSON';
-    }
-    this.warn(`cache record ${fp.slice(0, 12)} is corrupt (it ${problem}); it will be recomputed`);
+    const bytes = readRegularFile(this.recordPath(fp), true);
+    // Not there, or not a file one can read: a miss, as it always was.
+    if (!bytes.ok) return undefined;
+    const rec = parseRecord(bytes.value, fp);
+    if (rec.ok) return rec.value;
+    this.warn(`cache record ${fp.slice(0, 12)} is corrupt (it ${rec.problem}); it will be recomputed`);
     return undefined;
+  }
+
+  readRecordFile(fp: string): Checked<RunRecord> {
+    if (!isHash(fp)) return { ok: false, problem: 'is not named by a fingerprint' };
+    const bytes = readRegularFile(this.recordPath(fp), false);
+    return bytes.ok ? parseRecord(bytes.value, fp) : bytes;
+  }
+
+  recheckObject(hash: string): Checked<number> {
+    if (!isHash(hash)) return { ok: false, problem: 'is not named by a sha256 hash' };
+    const file = this.objectPath(hash);
+    // Not through a link: neither the object nor its shard folder may lead out of cache/.
+    if (fs.lstatSync(path.dirname(file), { throwIfNoEntry: false })?.isSymbolicLink()) {
+      return { ok: false, problem: `is in cache/objects/${hash.slice(0, 2)}, a symbolic link` };
+    }
+    const bytes = readRegularFile(file, false);
+    const problem = !bytes.ok ? bytes.problem : sha256(bytes.value) !== hash ? 'does not match its hash (its content changed)' : undefined;
+    if (problem !== undefined) {
+      if (this.memo()[hash] !== undefined) {
+        delete this.memo()[hash];
+        this.verifiedDirty = true;
+      }
+      return { ok: false, problem };
+    }
+    const st = fs.statSync(file);
+    if (this.memo()[hash] !== `${st.size}:${st.mtimeMs}`) this.stamp(hash, st);
+    return { ok: true, value: st.size };
+  }
+
+  /** Forgets the memo of every object not in `sound` (`agglo verify` checked them all). */
+  retainVerified(sound: ReadonlySet<string>): void {
+    for (const h of Object.keys(this.memo())) {
+      if (sound.has(h)) continue;
+      delete this.memo()[h];
+      this.verifiedDirty = true;
+    }
   }
 
   readState(name: string): unknown {
@@ -283,11 +317,57 @@ export class LocalStore implements Store {
   }
 
   deleteRecord(fp: string): void {
-    if (isHash(fp)) fs.rmSync(this.recordPath(fp), { force: true });
+    if (isHash(fp)) removeEntry(this.recordPath(fp));
   }
 
   deleteObject(hash: string): void {
-    if (isHash(hash)) fs.rmSync(this.objectPath(hash), { force: true });
+    if (isHash(hash)) removeEntry(this.objectPath(hash));
+  }
+}
+
+/**
+ * Removes whatever is at a cache entry's path: a file, a symbolic link (not what it points
+ * to) or a folder someone put there. Never through a shard folder that is a link.
+ */
+function removeEntry(file: string): void {
+  if (fs.lstatSync(path.dirname(file), { throwIfNoEntry: false })?.isSymbolicLink()) return;
+  fs.rmSync(file, { force: true, recursive: true });
+}
+
+/**
+ * A cache file's bytes, or why not: `missing`, `is a symbolic link` (when `follow` is
+ * false), `is a folder`, `is not a regular file` (a FIFO would block a read, a device never
+ * end), `cannot be read (CODE)`.
+ */
+function readRegularFile(file: string, follow: boolean): Checked<Buffer> {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat below refuses it.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (follow ? 0 : fs.constants.O_NOFOLLOW ?? 0));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { ok: false, problem: 'missing' };
+    if (code === 'ELOOP' && !follow) return { ok: false, problem: 'is a symbolic link' };
+    return { ok: false, problem: `cannot be read (${code ?? (e as Error).message})` };
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) return { ok: false, problem: 'is a folder' };
+    if (!st.isFile()) return { ok: false, problem: 'is not a regular file' };
+    return { ok: true, value: fs.readFileSync(fd) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { ok: false, problem: `cannot be read (${code ?? (e as Error).message})` };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function parseRecord(bytes: Buffer, fp: string): Checked<RunRecord> {
+  try {
+    return checkRunRecord(JSON.parse(bytes.toString('utf8')), fp);
+  } catch {
+    return { ok: false, problem: 'is not JSON' };
   }
 }
 

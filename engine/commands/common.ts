@@ -4,6 +4,7 @@ import path from 'node:path';
 import { formatDiagnostics } from '../diagnostics-format.js';
 import { LocalExecutor } from '../executor.js';
 import { loadPipeline, type Loaded } from '../load.js';
+import { withRunLock } from '../lock.js';
 import type { Plan } from '../plan.js';
 import { LocalStore } from '../store.js';
 
@@ -45,6 +46,25 @@ export async function loadOrReport(file: string, project: Project, io: Io): Prom
   const loaded = await loadPipeline(file, project.root);
   if (loaded.diagnostics.length > 0) io.err(formatDiagnostics(loaded.diagnostics, loaded.sources, { color: io.color }));
   return { loaded, plan: loaded.plan };
+}
+
+/**
+ * Runs a command that reads or writes the cache (run, status, report, each rerun of watch)
+ * registered as a run, from before it loads the pipeline to its end: loading takes a while
+ * (plugins, input hashes), and a gc starting meanwhile could delete what the run then uses.
+ * Waits for a gc in progress, saying so once; exit 1 if it has not finished in time.
+ */
+export async function withProjectLock(project: Project, io: Io, fn: () => Promise<number>): Promise<number> {
+  const locked = await withRunLock(project.root, fn, {
+    onWait: (pid) => io.err(`waiting for agglo gc (pid ${pid}) to finish…\n`),
+  });
+  if (locked.ok) return locked.value;
+  if (locked.reason === 'cannot-lock') {
+    io.err(`error: ${locked.problem}\n`);
+  } else {
+    io.err(`error: agglo gc (pid ${locked.pid}) is still running after ${Math.round(locked.waitedMs / 1000)} s; nothing was run. Try again when it has finished (if pid ${locked.pid} is not agglo gc, delete its lock, cache/locks/gc-${locked.pid}-….lock)\n`);
+  }
+  return EXIT_FAILED;
 }
 
 export function defaultJobs(): number {

@@ -1,25 +1,33 @@
 /**
  * `agglo gc [--dry-run]`: removes cache entries that no current pipeline references. A
  * pipeline is current when its file exists; what it references is its last run's state
- * (the results `agglo show` and the next no-op run use). Refuses while a run is going on,
- * and when any pipeline state cannot be read or is damaged: gc cannot know what that
- * pipeline still uses, and guessing "nothing" would delete its whole cache.
+ * (the results `agglo show` and the next no-op run use). Refuses while a run is going on
+ * (a run that starts during gc waits for it: engine/lock.ts), and when any pipeline state
+ * cannot be read or is damaged: gc cannot know what that pipeline still uses, and guessing
+ * "nothing" would delete its whole cache. Also removes the temp files that writers killed
+ * mid-write left in cache/ and results/.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkPipelineState, type Checked } from '../cache-meta.js';
-import { liveRuns, processAlive } from '../lock.js';
+import { isInside } from '../confine.js';
+import { processAlive, withGcLock } from '../lock.js';
 import type { PipelineState } from '../state.js';
 import type { LocalStore } from '../store.js';
-import { EXIT_FAILED, EXIT_OK, openProject, type Io } from './common.js';
+import { EXIT_FAILED, EXIT_OK, openProject, type Io, type Project } from './common.js';
 
 export function gcCommand(flags: { dryRun: boolean }, io: Io): number {
   const project = openProject(io);
-  const runs = liveRuns(project.root);
-  if (runs.length > 0) {
-    io.err(`error: agglo run is in progress (pid ${runs.join(', ')}); run gc when it has finished\n`);
-    return EXIT_FAILED;
-  }
+  // gc's own lock makes a run that starts meanwhile wait for it (engine/lock.ts says why
+  // the two can never both go ahead).
+  const locked = withGcLock(project.root, () => collect(flags, project, io));
+  if (locked.ok) return locked.value;
+  if (locked.reason === 'cannot-lock') io.err(`error: ${locked.problem}\n`);
+  else io.err(`error: agglo run is in progress (pid ${locked.pids.join(', ')}); run gc when it has finished\n`);
+  return EXIT_FAILED;
+}
+
+function collect(flags: { dryRun: boolean }, project: Project, io: Io): number {
   const store = project.store;
   const keepRecords = new Set<string>();
   const keepObjects = new Set<string>();
@@ -47,7 +55,8 @@ export function gcCommand(flags: { dryRun: boolean }, io: Io): number {
   const objects = store.listObjects().filter((o) => !keepObjects.has(o));
   let bytes = 0;
   for (const o of objects) bytes += safeSize(path.join(store.dir, 'objects', o.slice(0, 2), o));
-  const temps = staleTempFiles(store.dir);
+  // A set: results/ may be a link to a folder that is walked anyway.
+  const temps = [...new Set([...staleTempFiles(store.dir), ...staleTempFiles(resultsDir(project.root))])];
   if (!flags.dryRun) {
     for (const t of temps) fs.rmSync(t, { force: true });
     for (const r of records) store.deleteRecord(r);
@@ -87,21 +96,42 @@ function safeSize(file: string): number {
   }
 }
 
-/** Temp files (`name.tmp-PID-…`) of writers that are no longer running (e.g. a run killed mid-write). */
-function staleTempFiles(dir: string): string[] {
+/**
+ * results/, where runs write files atomically (temp file + rename), or undefined when there
+ * is nothing gc may clean: results/ may be a symbolic link only to a folder inside the
+ * project, as for the writers (engine/results-target.ts); anything else is not followed.
+ */
+function resultsDir(root: string): string | undefined {
+  const dir = path.join(root, 'results');
+  const st = fs.lstatSync(dir, { throwIfNoEntry: false });
+  if (!st) return undefined;
+  if (!st.isSymbolicLink()) return st.isDirectory() ? dir : undefined;
+  try {
+    const real = fs.realpathSync(dir);
+    const realRoot = fs.realpathSync(root);
+    return real !== realRoot && isInside(realRoot, real) && fs.statSync(real).isDirectory() ? real : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Temp files (`name.tmp-PID-…`, engine/store.ts writeFileAtomic) of writers that are no
+ * longer running (e.g. a run killed mid-write). Only regular files: a symbolic link is
+ * neither followed (it could lead anywhere, or loop) nor removed, and no other file is.
+ */
+function staleTempFiles(dir: string | undefined): string[] {
   const out: string[] = [];
-  // lstat: a symbolic link under cache/ is not followed (it could lead anywhere, or loop).
   const walk = (d: string) => {
     for (const e of safeList(d)) {
       const p = path.join(d, e);
       const st = fs.lstatSync(p, { throwIfNoEntry: false });
       const m = /\.tmp-(\d+)-[0-9a-f]+$/.exec(e);
       if (m) {
-        if (st && !st.isDirectory() && !processAlive(Number(m[1]))) out.push(p);
+        if (st?.isFile() && !processAlive(Number(m[1]))) out.push(p);
       } else if (st?.isDirectory()) walk(p);
     }
   };
-  walk(dir);
+  if (dir !== undefined) walk(dir);
   return out;
 }
-

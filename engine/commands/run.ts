@@ -1,8 +1,9 @@
 /** `agglo run` and `agglo status` (the same walk, dry). */
 import { Progress, stageLine } from '../progress.js';
+import type { Loaded } from '../load.js';
+import type { Plan } from '../plan.js';
 import { runPipeline, type RunReport } from '../run.js';
-import { withRunLock } from '../lock.js';
-import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, loadOrReport, makeExecutor, openProject, type Io } from './common.js';
+import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, loadOrReport, makeExecutor, openProject, withProjectLock, type Io, type Project } from './common.js';
 
 export interface RunFlags {
   readonly pipeline: string;
@@ -11,12 +12,28 @@ export interface RunFlags {
   readonly json: boolean;
   readonly verbose: boolean;
   readonly targets: string[];
+  /** Re-hash input files even when their size and mtime did not change (`--verify-inputs`). */
+  readonly verifyInputs?: boolean;
 }
 
 export async function runCommand(flags: RunFlags, io: Io, dryRun = false): Promise<number> {
   const project = openProject(io);
-  const { loaded, plan } = await loadOrReport(flags.pipeline, project, io);
-  if (!plan) return EXIT_INVALID;
+  // Locked before loading: a gc starting while the pipeline loads could delete what it uses.
+  return withProjectLock(project, io, async () => {
+    const { loaded, plan } = await loadOrReport(flags.pipeline, project, io);
+    return plan ? runLoaded(flags, io, { project, loaded, plan }, dryRun) : EXIT_INVALID;
+  });
+}
+
+/** A pipeline loaded and valid, in its project. */
+export interface LoadedPipeline {
+  readonly project: Project;
+  readonly loaded: Loaded;
+  readonly plan: Plan;
+}
+
+/** Runs (dry: checks) a loaded pipeline; the caller holds the run lock (withProjectLock). */
+export async function runLoaded(flags: RunFlags, io: Io, { project, loaded, plan }: LoadedPipeline, dryRun = false): Promise<number> {
   const unknown = flags.targets.filter((t) => !plan.stages.has(t));
   if (unknown.length) {
     io.err(`error: no stage named ${unknown.map((u) => `\`${u}\``).join(', ')} in ${plan.pipeline.displayFile}; stages are: ${plan.order.join(', ')}\n`);
@@ -26,12 +43,10 @@ export async function runCommand(flags: RunFlags, io: Io, dryRun = false): Promi
   const progress = flags.json || dryRun ? undefined : new Progress(io.out, io.isTTY);
   let report: RunReport;
   try {
-    report = await withRunLock(project.root, () =>
-      runPipeline({ plan, store: project.store, executor, root: project.root }, {
-        jobs: flags.jobs, keepGoing: flags.keepGoing, dryRun, targets: flags.targets,
-        onEvent: progress?.onEvent ?? ((e) => { if (e.type === 'warning') io.err(`warning: ${e.message}\n`); }),
-      }),
-    );
+    report = await runPipeline({ plan, store: project.store, executor, root: project.root }, {
+      jobs: flags.jobs, keepGoing: flags.keepGoing, dryRun, targets: flags.targets, verifyInputs: flags.verifyInputs,
+      onEvent: progress?.onEvent ?? ((e) => { if (e.type === 'warning') io.err(`warning: ${e.message}\n`); }),
+    });
   } finally {
     progress?.stop();
     await executor.close();

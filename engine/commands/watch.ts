@@ -7,8 +7,8 @@ import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import { filePathParams, withDefaults } from '../params-schema.js';
 import type { Plan } from '../plan.js';
-import { runCommand, type RunFlags } from './run.js';
-import { loadOrReport, openProject, type Io, type Project } from './common.js';
+import { runLoaded, type RunFlags } from './run.js';
+import { EXIT_INVALID, loadOrReport, openProject, withProjectLock, type Io, type Project } from './common.js';
 import { loadState, stateName } from '../state.js';
 
 /** Every file a change of which can change a result. */
@@ -35,10 +35,7 @@ export async function watchCommand(flags: RunFlags & { debounceMs?: number }, io
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
-  const cycle = async (why: string): Promise<void> => {
-    io.out(`\n[${new Date().toLocaleTimeString()}] ${why}\n`);
-    const { loaded, plan } = await loadOrReport(flags.pipeline, project, io);
-    const files = watchedFiles(plan, flags.pipeline, [...loaded.pluginFiles, ...(loaded.baseFiles ?? [])], project.root);
+  const rewatch = async (files: string[]): Promise<void> => {
     await watcher?.close();
     const { watch } = await import('chokidar');
     watcher = watch(files, { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 20 } });
@@ -54,15 +51,27 @@ export async function watchCommand(flags: RunFlags & { debounceMs?: number }, io
         running = running.then(() => cycle(`${path.relative(project.root, file)} changed`));
       }, flags.debounceMs ?? 200);
     });
+  };
+  // Each rerun holds the run lock from loading on, like `agglo run`; gc can go in between.
+  const locked = (): Promise<number> => withProjectLock(project, io, async () => {
+    const { loaded, plan } = await loadOrReport(flags.pipeline, project, io);
+    await rewatch(watchedFiles(plan, flags.pipeline, [...loaded.pluginFiles, ...(loaded.baseFiles ?? [])], project.root));
     if (!plan) {
       io.out('pipeline is invalid: fix it and save; watching for changes…\n');
-      return;
+      return EXIT_INVALID;
     }
-    await runCommand(flags, io);
+    const code = await runLoaded(flags, io, { project, loaded, plan });
     // Files named per item (`path: "data/${item.year}.csv"`) are known once the items are:
     // the run's state lists every file each item read.
-    watcher.add(itemFiles(project, plan));
+    watcher!.add(itemFiles(project, plan));
     io.out('watching for changes… (Ctrl-C to stop)\n');
+    return code;
+  });
+  const cycle = async (why: string): Promise<void> => {
+    io.out(`\n[${new Date().toLocaleTimeString()}] ${why}\n`);
+    await locked();
+    // Not started (a gc held the lock too long): at least a save of the pipeline retries.
+    if (watcher === undefined) await rewatch([path.resolve(project.root, flags.pipeline)]);
   };
   running = cycle('starting');
   await new Promise<void>((resolve) => {

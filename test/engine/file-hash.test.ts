@@ -80,6 +80,43 @@ describe('FileHasher', () => {
     expect(new FileHasher(root, store).hash(abs)).toBe(claimed);
   });
 
+  it('rehash: re-reads a file whose size and mtime kept, refreshes the memo, then trusts it', () => {
+    const abs = write('data/a.csv', 'abc');
+    const first = new FileHasher(root, store);
+    first.hash(abs);
+    first.save();
+    write('data/a.csv', 'xyz'); // same size, mtime put back
+    const verifying = new FileHasher(root, store, { rehash: true });
+    expect(verifying.hash(abs)).toBe(sha('xyz'));
+    verifying.save();
+    // The memo now holds what was read: a plain hasher of a later run sees the edit too.
+    expect(new FileHasher(root, store).hash(abs)).toBe(sha('xyz'));
+    // Within one rehashing hasher a file is read once: what it just read is trusted.
+    write('data/a.csv', 'abc');
+    expect(verifying.hash(abs)).toBe(sha('xyz'));
+  });
+
+  it('rehash trusts what the engine wrote in the same run (remember)', () => {
+    const abs = write('data/out.txt', 'written');
+    const h = new FileHasher(root, store, { rehash: true });
+    const claimed = 'c'.repeat(64);
+    h.remember(abs, claimed);
+    expect(h.hash(abs)).toBe(claimed);
+  });
+
+  it('rehash writes nothing on save when every file was as memoised', () => {
+    const abs = write('data/a.csv', 'abc');
+    const first = new FileHasher(root, store);
+    first.hash(abs);
+    first.save();
+    const verifying = new FileHasher(root, store, { rehash: true });
+    const stateFile = path.join(root, 'cache', 'state', 'file-hashes.json');
+    fs.rmSync(stateFile); // the memo was read: a save would write it again
+    verifying.hash(abs);
+    verifying.save();
+    expect(fs.existsSync(stateFile)).toBe(false);
+  });
+
   it('ignores a memo state that is not an object', () => {
     store.writeState('file-hashes', 'garbage');
     const abs = write('data/a.csv', 'abc');

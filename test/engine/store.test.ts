@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -248,5 +249,90 @@ describe('LocalStore state', () => {
     expect(store.readState('p')).toEqual({ stages: { a: 1 } });
     fs.writeFileSync(path.join(dir, 'state', 'p.json'), '{');
     expect(store.readState('p')).toBeUndefined();
+  });
+});
+
+describe('LocalStore.recheckObject (agglo verify)', () => {
+  it('re-reads an object the memo trusts (bit rot that kept size and mtime) and forgets it', () => {
+    const h = store.putObject('hello world');
+    fs.utimesSync(objectFile(h), FIXED, FIXED);
+    expect(store.verifyObject(h)).toBe(true);
+    store.flush();
+    fs.writeFileSync(objectFile(h), 'hello wxrld');
+    fs.utimesSync(objectFile(h), FIXED, FIXED);
+    const fresh = new LocalStore(dir, (m) => warnings.push(m));
+    expect(fresh.verifyObject(h)).toBe(true); // the memo's documented limit
+    expect(fresh.recheckObject(h)).toEqual({ ok: false, problem: 'does not match its hash (its content changed)' });
+    expect(fs.existsSync(objectFile(h))).toBe(true); // reported, not removed
+    expect(fresh.verifyObject(h, true)).toBe(false); // forgotten by the memo
+  });
+
+  it('gives the size of a sound object and stamps it', () => {
+    const h = store.putObject('abc');
+    fs.utimesSync(objectFile(h), FIXED, FIXED);
+    expect(store.recheckObject(h)).toEqual({ ok: true, value: 3 });
+    store.flush();
+    expect((store.readState('verified-objects') as Record<string, string>)[h]).toBe(`3:${FIXED.getTime()}`);
+  });
+
+  it('reports a folder, a symbolic link or a FIFO where an object should be, and never reads through them', () => {
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+    const [folder, link, fifo] = [sha('f'), sha('l'), sha('p')];
+    fs.mkdirSync(objectFile(folder), { recursive: true });
+    fs.mkdirSync(path.dirname(objectFile(link)), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'elsewhere'), 'l');
+    fs.symlinkSync(path.join(dir, 'elsewhere'), objectFile(link)); // right content, wrong kind
+    expect(store.recheckObject(folder)).toEqual({ ok: false, problem: 'is a folder' });
+    expect(store.recheckObject(link)).toEqual({ ok: false, problem: 'is a symbolic link' });
+    if (process.platform !== 'win32') {
+      fs.mkdirSync(path.dirname(objectFile(fifo)), { recursive: true });
+      spawnSync('mkfifo', [objectFile(fifo)]);
+      expect(store.recheckObject(fifo)).toEqual({ ok: false, problem: 'is not a regular file' });
+    }
+  });
+
+  it('deleteObject removes a folder or a link where an object should be (not what the link points to)', () => {
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+    fs.mkdirSync(path.join(objectFile(sha('f')), 'inner'), { recursive: true });
+    fs.mkdirSync(path.dirname(objectFile(sha('l'))), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'target'), 'keep me');
+    fs.symlinkSync(path.join(dir, 'target'), objectFile(sha('l')));
+    store.deleteObject(sha('f'));
+    store.deleteObject(sha('l'));
+    expect(fs.existsSync(objectFile(sha('f')))).toBe(false);
+    expect(fs.lstatSync(objectFile(sha('l')), { throwIfNoEntry: false })).toBeUndefined();
+    expect(fs.readFileSync(path.join(dir, 'target'), 'utf8')).toBe('keep me');
+  });
+
+  it('retainVerified forgets the memo of every object not listed', () => {
+    const a = store.putObject('a');
+    const b = store.putObject('b');
+    store.retainVerified(new Set([a]));
+    store.flush();
+    expect(Object.keys(store.readState('verified-objects') as object)).toEqual([a]);
+    expect(b).not.toBe(a);
+  });
+});
+
+describe('LocalStore.readRecordFile', () => {
+  const fp = 'cd'.repeat(32);
+
+  it('gives the record, or why not, without a warning', () => {
+    expect(store.readRecordFile(fp)).toEqual({ ok: false, problem: 'missing' });
+    store.putRecord(record(fp));
+    expect(store.readRecordFile(fp)).toEqual({ ok: true, value: record(fp) });
+    fs.writeFileSync(recordFile(fp), '{');
+    expect(store.readRecordFile(fp)).toEqual({ ok: false, problem: 'is not JSON' });
+    fs.writeFileSync(recordFile(fp), JSON.stringify({ ...record(fp), outputs: null }));
+    expect(store.readRecordFile(fp)).toEqual({ ok: false, problem: '`outputs` is not a map' });
+    expect(warnings).toEqual([]);
+  });
+
+  it('a folder in place of a record is damaged, a miss for getRecord, and deleteRecord removes it', () => {
+    fs.mkdirSync(recordFile(fp), { recursive: true });
+    expect(store.readRecordFile(fp)).toEqual({ ok: false, problem: 'is a folder' });
+    expect(store.getRecord(fp)).toBeUndefined();
+    store.deleteRecord(fp);
+    expect(fs.existsSync(recordFile(fp))).toBe(false);
   });
 });
