@@ -8,7 +8,9 @@
  * other cells all parse as decimal numbers becomes numbers, any other column keeps its text
  * (so a column mixing "1" and "A1" never ends up half numbers). Quoting does not change the
  * type: many exporters quote every field. Columns listed in `strings` are always text
- * (sector codes like "01").
+ * (sector codes like "01"). A cell beyond the range of a float64 (`1e999`) in a column that is
+ * otherwise numeric is an error naming the line, not a text column that later steps would
+ * quietly read as missing.
  *
  * Numbers are parsed with `Number()`, which rounds correctly, and written with
  * `String(n)`, the shortest text that reads back to the same float64, so every finite
@@ -156,13 +158,21 @@ export function typeColumns(records: CsvRecords, opts: CsvReadOptions = {}): Tab
     const isNa = raw.map((t) => na.has(t.trim()));
     let numeric = !strings.has(name);
     const nums: number[] = new Array(raw.length);
+    let overflow: number | undefined;
     if (numeric) {
       for (let r = 0; r < raw.length; r++) {
         if (isNa[r]) continue;
         const v = parseNumber(raw[r]!);
-        if (v === undefined || !Number.isFinite(v)) { numeric = false; break; }
+        if (v === undefined) { numeric = false; break; }
+        if (!Number.isFinite(v)) overflow ??= r;
         nums[r] = v;
       }
+    }
+    // A number written beyond float64 (1e999) in an otherwise numeric column would make the
+    // whole column text, and later steps would silently turn that cell into a missing value.
+    if (numeric && overflow !== undefined) {
+      const at = records.lines[overflow];
+      throw new StepError('number-out-of-range', `${opts.file ?? 'CSV'}${at === undefined ? '' : `:${at}`}: column \`${name}\` holds \`${raw[overflow]!.trim()}\`, which is beyond the largest number (about 1.8e308); fix the value, or list the column under \`strings\` to keep it as text`);
     }
     const values: Cell[] = raw.map((t, r) => (isNa[r] ? null : numeric ? nums[r]! : t));
     return { name, values };

@@ -45,7 +45,7 @@ export function mergePipelines(base: Obj, child: Obj): Obj {
 export interface Extended {
   readonly parsed?: ParsedFile;
   readonly diagnostics: Diagnostic[];
-  /** Every file of the chain after the first (for `watch` and for printing diagnostics). */
+  /** Every file of the chain after the first, also one that did not parse (for `watch` and for printing diagnostics). */
   readonly bases: { file: string; displayFile: string; text: string }[];
 }
 
@@ -56,6 +56,7 @@ export interface Extended {
 export function resolveExtends(child: ParsedFile, root: string): Extended {
   const chain: ParsedFile[] = [child];
   const diagnostics: Diagnostic[] = [];
+  let unparsed: Extended['bases'][number] | undefined;
   for (;;) {
     const cur = chain[chain.length - 1]!;
     const plain = toPlain(cur);
@@ -85,10 +86,15 @@ export function resolveExtends(child: ParsedFile, root: string): Extended {
     const text = read.text;
     const r = parsePipelineText(text, abs, path.relative(root, abs));
     diagnostics.push(...r.diagnostics);
-    if (!r.parsed) break;
+    if (!r.parsed) {
+      // Its text still goes with the diagnostics (to show the line) and to watch (to rerun when fixed).
+      unparsed = { file: abs, displayFile: path.relative(root, abs), text };
+      break;
+    }
     chain.push(r.parsed);
   }
   const bases = chain.slice(1).map((p) => ({ file: p.file, displayFile: p.displayFile, text: p.text }));
+  if (unparsed) bases.push(unparsed);
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, bases };
   if (chain.length === 1) return { parsed: child, diagnostics, bases };
   let merged: Obj = {};

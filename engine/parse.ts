@@ -98,9 +98,47 @@ export function parsePipelineText(text: string, file: string, displayFile: strin
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const diagnostics: Diagnostic[] = [];
+  const notUtf8 = text.indexOf('\uFFFD');
+  if (notUtf8 >= 0) {
+    // Bytes that are not UTF-8 were read as U+FFFD: names made of them would be garbled.
+    return {
+      diagnostics: [{
+        ...toRange(lc, displayFile, notUtf8, notUtf8 + 1), severity: 'error', code: 'not-utf8',
+        message: 'the file is not UTF-8 text here (a byte that is not UTF-8 is shown as `\uFFFD`)',
+        hint: 'save the file as UTF-8 (a Latin-1 or GBK file: convert it, e.g. with iconv)',
+      }],
+    };
+  }
   const report = (severity: 'error' | 'warning', e: { code: string; message: string; pos: [number, number] }) => {
     const duplicate = e.code === 'DUPLICATE_KEY';
     const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const quote = e.code === 'MISSING_CHAR' ? /^Missing closing (["'])quote/.exec(message)?.[1] : undefined;
+    const bracket = e.code === 'BAD_INDENT' ? /end with a ([}\]])$/.exec(message)?.[1] : undefined;
+    const opener = bracket ? unclosedBracket(text, bracket === '}' ? '{' : '[') : undefined;
+    // A second "must end with" after an unclosed bracket follows from the first.
+    if (bracket && opener === undefined && diagnostics.some((d) => d.message.endsWith('is never closed'))) return;
+    if (opener !== undefined) {
+      // yaml reports an unclosed `{`/`[` where it gave up (often the end of the file); point at the opener.
+      if (diagnostics.some((d) => d.code === 'yaml-syntax' && d.line === lc.linePos(opener).line && d.col === lc.linePos(opener).col)) return;
+      const kind = bracket === '}' ? 'map' : 'list';
+      diagnostics.push({
+        severity, code: 'yaml-syntax', message: `the ${kind} opened here with \`${text[opener]}\` is never closed`,
+        hint: `add the closing \`${bracket}\` where the ${kind} ends (a \`${text[opener]} … ${bracket}\` that spans lines must be closed before the next key)`,
+        ...toRange(lc, displayFile, opener, opener + 1),
+      });
+      return;
+    }
+    if (quote) {
+      // yaml reports an unclosed string where the file ends; point at its opening quote.
+      const open = openingQuote(text, e.pos[0], quote);
+      const lineEnd = text.indexOf('\n', open);
+      diagnostics.push({
+        severity, code: 'yaml-syntax', message: `a quoted string is never closed: it starts here and runs to the end of the file`,
+        hint: `add the closing \`${quote}\` where the string ends`,
+        ...toRange(lc, displayFile, open, lineEnd < 0 ? text.length : lineEnd),
+      });
+      return;
+    }
     // yaml points at the first character of a duplicate key; underline the whole key.
     const key = duplicate ? /^("[^"\n]*"|'[^'\n]*'|[^:#\n]*?)(?=\s*:)/.exec(text.slice(e.pos[0]))?.[1] : undefined;
     const end = key ? e.pos[0] + key.length : Math.max(e.pos[1], e.pos[0] + 1);
@@ -109,10 +147,14 @@ export function parsePipelineText(text: string, file: string, displayFile: strin
       code: duplicate ? 'duplicate-key' : 'yaml-syntax',
       message: duplicate ? `key \`${key ?? '?'}\` appears twice in the same map` : message,
       ...(duplicate ? { hint: 'remove or rename one of the two entries' } : {}),
+      ...(e.code === 'TAB_AS_INDENT' ? { hint: 'indent with spaces: YAML does not allow tabs at the start of a line' } : {}),
       ...toRange(lc, displayFile, e.pos[0], end),
     });
   };
-  for (const e of doc.errors) report('error', e);
+  // An unclosed string makes everything after it unreadable: the errors yaml adds at the
+  // same place (e.g. "Flow map … must end with a }") follow from it and are left out.
+  const unclosed = doc.errors.find((e) => e.code === 'MISSING_CHAR' && /^Missing closing ["']quote/.test(e.message));
+  for (const e of doc.errors) if (!unclosed || e === unclosed || e.pos[0] !== unclosed.pos[0]) report('error', e);
   for (const w of doc.warnings) report('warning', w);
   if (doc.errors.length > 0) return { diagnostics };
   const aliasProblems = checkAliases(doc, (n) => {
@@ -150,6 +192,50 @@ export function parsePipelineText(text: string, file: string, displayFile: strin
     return whole;
   };
   return { parsed: { file, displayFile, text, doc, locate, locateKey, locateNearest }, diagnostics };
+}
+
+/**
+ * Offset of the innermost `open` bracket (`{` or `[`) that is never closed, outside quoted
+ * strings and comments; undefined when every one is closed. A closing bracket that does not
+ * match the innermost open one means that one was left open.
+ */
+function unclosedBracket(text: string, open: '{' | '['): number | undefined {
+  const stack: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if ((c === '"' || c === "'") && (i === 0 || /[\s{[,:]/.test(text[i - 1]!))) quote = c;
+    else if (c === '{' || c === '[') stack.push(i);
+    else if (c === '}' || c === ']') {
+      const top = stack.pop();
+      if (top !== undefined && text[top] !== (c === '}' ? '{' : '[')) return text[top] === open ? top : undefined;
+    }
+  }
+  const left = stack.filter((i) => text[i] === open);
+  return left[left.length - 1];
+}
+
+/**
+ * Offset of the quote that opens the string yaml found unclosed at `end`: the last `quote`
+ * before it, skipping a `\"` escape in a double-quoted string and a doubled `''` in a
+ * single-quoted one (no closing quote follows the opening one, so the last is the opener).
+ */
+function openingQuote(text: string, end: number, quote: string): number {
+  for (let i = Math.min(end, text.length) - 1; i >= 0; i--) {
+    if (text[i] !== quote) continue;
+    if (quote === '"' && text[i - 1] === '\\') continue;
+    if (quote === "'" && text[i - 1] === "'") { i--; continue; }
+    return i;
+  }
+  return end;
 }
 
 /**

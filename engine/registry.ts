@@ -1,6 +1,7 @@
 /**
  * The step registry: built-in steps (steps/index.ts) plus steps from plugin modules.
  */
+import path from 'node:path';
 import type { StepDefinition } from './step.js';
 
 export interface RegisteredStep {
@@ -16,7 +17,11 @@ export class StepRegistry {
 
   add(def: StepDefinition, source = 'builtin', sourceHash = ''): void {
     const prev = this.steps.get(def.name);
-    if (prev) throw new Error(`step \`${def.name}\` is defined twice: in ${prev.source} and in ${source}`);
+    if (prev) {
+      // A plugin's own path is named as the user wrote it by the caller; here only the other definer.
+      const other = prev.source === 'builtin' ? 'agglo itself (a built-in step)' : `another plugin (${path.basename(prev.source)})`;
+      throw new Error(`it defines step \`${def.name}\`, which ${other} already defines; give the plugin's step another name`);
+    }
     this.steps.set(def.name, { def, source, sourceHash });
   }
 

@@ -79,6 +79,13 @@ export function readPanel(data: Value | undefined, p: { y: string; x: string[]; 
     if (xAll.some((c) => Number.isNaN(c[i]!))) continue;
     keep.push(i);
   }
+  // With no row left, the kernel would blame a regressor ("constant within every entity").
+  if (yAll.length === 0) {
+    throw new StepError('no-rows', `${where} has no rows; check the stage that makes it (a file with only a header, a filter that keeps nothing)`);
+  }
+  if (keep.length === 0) {
+    throw new StepError('no-rows', `${where}: none of its ${yAll.length} rows has a value for every one of ${[p.y, ...p.x, p.entity, p.time].map((n) => `\`${n}\``).join(', ')}; check where these are missing`);
+  }
   const e = codeOf(ent, keep, false);
   const t = codeOf(tim, keep, true);
   const seen = new Set<number>();

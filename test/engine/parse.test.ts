@@ -48,8 +48,23 @@ describe('syntax errors', () => {
     const r = parsePipelineText('stages:\n  a: { step: x\n  b: 1\n', '/abs/p.yaml', 'p.yaml');
     expect(r.parsed).toBeUndefined();
     expect(r.diagnostics).toHaveLength(1);
-    expect(r.diagnostics[0]).toMatchObject({ severity: 'error', code: 'yaml-syntax', file: 'p.yaml', line: 3, col: 3 });
+    // At the `{` that is never closed (line 2, column 6), not where yaml gave up (line 3).
+    expect(r.diagnostics[0]).toMatchObject({ severity: 'error', code: 'yaml-syntax', file: 'p.yaml', line: 2, col: 6, message: 'the map opened here with `{` is never closed' });
     expect(r.diagnostics[0]!.message).not.toContain('\n');
+  });
+  test('an unclosed quote is reported at its opening quote, once', () => {
+    const r = parsePipelineText('stages:\n  a: { path: "data/x.csv }\n  b: 1\n', '/abs/p.yaml', 'p.yaml');
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ code: 'yaml-syntax', line: 2, col: 14, message: expect.stringContaining('quoted string is never closed') });
+  });
+  test('an unclosed list is reported at its `[`', () => {
+    const r = parsePipelineText('stages:\n  a: { x: [1, 2 }\n  b: 1\n', '/abs/p.yaml', 'p.yaml');
+    expect(r.diagnostics[0]).toMatchObject({ code: 'yaml-syntax', line: 2, col: 11, message: 'the list opened here with `[` is never closed' });
+  });
+  test('text that was not UTF-8 (U+FFFD after decoding) is not-utf8 at that character', () => {
+    const r = parsePipelineText('stages:\n  a: { path: data/p\uFFFDl.csv }\n', '/abs/p.yaml', 'p.yaml');
+    expect(r.parsed).toBeUndefined();
+    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'not-utf8', line: 2, col: 20 })]);
   });
   test('a duplicate key is reported as such', () => {
     const r = parsePipelineText('stages:\n  a: { step: x }\n  a: { step: y }\n', '/abs/p.yaml', 'p.yaml');
