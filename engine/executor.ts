@@ -7,6 +7,7 @@ import type { StepRegistry } from './registry.js';
 import { runStepInProcess } from './run-step.js';
 import { WorkerPool, workersAvailable } from './worker-pool.js';
 import type { ItemKey, Value } from './value.js';
+import type { TaskLimits } from './limits.js';
 
 export interface TaskRequest {
   readonly stage: string;
@@ -17,8 +18,12 @@ export interface TaskRequest {
   readonly params: Record<string, unknown>;
   readonly inputs: Record<string, Value>;
   readonly root: string;
-  /** The step is CPU-heavy: run it off the main thread when possible. */
+  /** The step is CPU-heavy: run it off the main thread when there are workers (more than one job). */
   readonly heavy: boolean;
+  /** Its stage set `limits:`, which only a worker thread can enforce: always run it in one. */
+  readonly isolate?: boolean;
+  /** Time and memory limits of the task (engine/limits.ts); the defaults when absent. */
+  readonly limits?: TaskLimits;
 }
 
 export type TaskOutcome =
@@ -45,16 +50,18 @@ export interface Executor {
   close(): Promise<void>;
 }
 
-/** Runs light steps inline and heavy steps on a pool of worker threads. */
+/**
+ * Runs light steps inline and heavy steps on a pool of worker threads (with one job there is
+ * no pool: a worker would only add its start-up), started when the first such task comes.
+ * A task whose stage set `limits:` always runs in a worker, where the limits are enforced.
+ */
 export class LocalExecutor implements Executor {
-  private readonly pool: WorkerPool | undefined;
+  private pool: WorkerPool | undefined;
 
-  constructor(private readonly registry: StepRegistry, workers: number) {
-    this.pool = workers > 1 && workersAvailable() ? new WorkerPool(workers) : undefined;
-  }
+  constructor(private readonly registry: StepRegistry, private readonly workers: number) {}
 
   execute(req: TaskRequest): Promise<TaskOutcome> {
-    if (req.heavy && this.pool) return this.pool.run(req);
+    if (workersAvailable() && (req.isolate === true || (req.heavy && this.workers > 1))) return (this.pool ??= new WorkerPool(Math.max(1, this.workers))).run(req);
     const reg = this.registry.get(req.step);
     if (!reg) return Promise.resolve({ ok: false, reason: 'unknown-step', message: `step \`${req.step}\` is not registered`, internal: false, ms: 0 });
     return runStepInProcess(reg.def, req);

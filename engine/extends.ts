@@ -39,6 +39,11 @@ export function mergePipelines(base: Obj, child: Obj): Obj {
   const plugins = [...(Array.isArray(base.plugins) ? base.plugins : []), ...(Array.isArray(child.plugins) ? child.plugins : [])];
   if (plugins.length) out.plugins = [...new Set(plugins)];
   out.stages = mergeDeep(isObj(base.stages) ? base.stages : {}, isObj(child.stages) ? child.stages : {});
+  // limits merge key by key like a stage's maps; a value of the wrong type is kept for validation to report.
+  if (base.limits !== undefined || child.limits !== undefined) {
+    const limits = child.limits === undefined ? base.limits : mergeDeep(base.limits, child.limits);
+    if (limits !== null) out.limits = limits;
+  }
   return out;
 }
 

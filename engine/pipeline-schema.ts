@@ -11,9 +11,9 @@ import type { Reporter } from './validate-report.js';
 import { didYouMean, nameList } from './suggest.js';
 
 /** Keys allowed in a stage. */
-export const STAGE_KEYS = ['step', 'description', 'foreach', 'inputs', 'params'] as const;
+export const STAGE_KEYS = ['step', 'description', 'foreach', 'inputs', 'params', 'limits'] as const;
 /** Keys allowed at the top of the file. */
-export const TOP_KEYS = ['extends', 'params', 'plugins', 'stages'] as const;
+export const TOP_KEYS = ['extends', 'limits', 'params', 'plugins', 'stages'] as const;
 
 const stageSchema = {
   type: 'object',
@@ -24,6 +24,7 @@ const stageSchema = {
     foreach: { type: 'object' },
     inputs: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
     params: { type: ['object', 'null'] },
+    limits: { type: ['object', 'null'] },
   },
   additionalProperties: false,
 };
@@ -35,6 +36,7 @@ export const pipelineSchema = {
   properties: {
     params: { type: ['object', 'null'] },
     extends: { type: 'string' },
+    limits: { type: ['object', 'null'] },
     plugins: { type: ['array', 'null'], items: { type: 'string' } },
     stages: { type: 'object', additionalProperties: stageSchema },
   },

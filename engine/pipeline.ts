@@ -19,6 +19,8 @@ export type ForeachSource =
   /** Distinct values of `column` in an upstream stage's table, known only once it ran. */
   | { readonly kind: 'stage'; readonly stage: string; readonly output?: string; readonly column: string };
 
+import type { TaskLimits } from './limits.js';
+
 export interface StageSpec {
   readonly id: string;
   readonly step: string;
@@ -29,6 +31,12 @@ export interface StageSpec {
   readonly foreach?: Readonly<Record<string, ForeachSource>>;
   /** Range of the stage's key in the YAML, for diagnostics. */
   readonly range: SourceRange;
+  /**
+   * Time and memory limits of each task (engine/limits.ts): the stage's own `limits:` over the
+   * pipeline's; absent means the defaults. `isolate`: the stage set `limits:` itself, so its
+   * tasks run in a worker thread, where the limits are enforced, even when the step is light.
+   */
+  readonly limits?: TaskLimits & { readonly isolate: boolean };
 }
 
 export interface Pipeline {

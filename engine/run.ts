@@ -390,7 +390,9 @@ class Runner {
     }
     const out = await this.ctx.executor.execute({
       stage: planned.spec.id, item: task.item, step: planned.step.def.name, source: planned.step.source,
-      params: task.params!, inputs, root: this.ctx.root, heavy: isHeavy(planned.step.def, task.params!, inputs),
+      params: task.params!, inputs, root: this.ctx.root,
+      heavy: isHeavy(planned.step.def, task.params!, inputs), isolate: planned.spec.limits?.isolate === true,
+      ...(planned.spec.limits ? { limits: { timeMs: planned.spec.limits.timeMs, memoryMb: planned.spec.limits.memoryMb } } : {}),
     });
     if (!out.ok) {
       this.failTask(task, out.reason, out.message);

@@ -17,6 +17,7 @@ import { dict } from './dict.js';
 import { checkForeach } from './validate-foreach.js';
 import { checkStageParams } from './validate-params.js';
 import { checkProjectFile } from './confine.js';
+import { checkLimits, DEFAULT_LIMITS, type TaskLimits } from './limits.js';
 
 /** What every stage check needs to know about the file being validated. */
 export interface ValidationContext {
@@ -30,6 +31,8 @@ export interface ValidationContext {
   readonly stageIds: readonly string[];
   /** Step of each stage, when the stage names a registered step. */
   readonly steps: ReadonlyMap<string, StepDefinition>;
+  /** The file's top-level `limits:` (checked), defaults for every stage. */
+  readonly limits?: Partial<TaskLimits>;
 }
 
 /** A stage that passed its checks, and the stages it depends on (for cycle detection). */
@@ -182,7 +185,12 @@ export function checkStage(ctx: ValidationContext, id: string, raw: unknown): St
   if (wrongParams) ok = false;
   else if (step && !checkStageParams(ctx, id, step, params, fe?.foreach)) ok = false;
 
+  const own = checkLimits(stage.limits, ['stages', id, 'limits'], ctx.parsed, ctx.report);
+  if (!own) ok = false;
+
   if (!ok || typeof stepName !== 'string' || !inputs || (stage.foreach !== undefined && !fe?.foreach)) return { spec: undefined, deps };
-  const spec: StageSpec = { id, step: stepName, params, inputs, ...(fe?.foreach ? { foreach: fe.foreach } : {}), range: keyRange };
+  const isolate = stage.limits !== undefined && stage.limits !== null;
+  const limits = { ...DEFAULT_LIMITS, ...ctx.limits, ...own, isolate };
+  const spec: StageSpec = { id, step: stepName, params, inputs, ...(fe?.foreach ? { foreach: fe.foreach } : {}), range: keyRange, limits };
   return { spec, deps };
 }

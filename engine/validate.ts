@@ -19,6 +19,7 @@ import { Reporter, sortDiagnostics } from './validate-report.js';
 import { checkStage, reportRefProblems } from './validate-stages.js';
 import type { ValidationContext } from './validate-stages.js';
 import { dict } from './dict.js';
+import { checkLimits } from './limits.js';
 
 export { applyParamsSchema } from './params-schema.js';
 
@@ -97,7 +98,8 @@ export function validatePipeline(parsed: ParsedFile, registry: StepRegistry, plu
     const found = typeof s?.step === 'string' ? registry.get(s.step) : undefined;
     if (found) steps.set(id, found.def);
   }
-  const ctx: ValidationContext = { parsed, registry, opts, report, params, stageIds, steps };
+  const limits = checkLimits(doc.limits, ['limits'], parsed, report) ?? {};
+  const ctx: ValidationContext = { parsed, registry, opts, report, params, stageIds, steps, limits };
 
   const specs: StageSpec[] = [];
   const edges: DependencyEdge<ValuePath>[] = [];
