@@ -22,8 +22,8 @@ import type { LocalStore } from './store.js';
 
 /** One thing found wrong. */
 export interface VerifyFinding {
-  readonly kind: 'object' | 'record' | 'state' | 'result';
-  /** Object hash, record fingerprint, `cache/state/NAME.json`, or a results/ path. */
+  readonly kind: 'object' | 'record' | 'state' | 'result' | 'stray';
+  /** Object hash, record fingerprint, `cache/state/NAME.json`, a results/ path, or a stray `cache/objects/NAME`. */
   readonly name: string;
   /** What is wrong, said of the entry ("its content does not match its hash"). */
   readonly problem: string;
@@ -52,7 +52,7 @@ export interface VerifyOptions {
 
 /** Checks (and, unless dry, repairs) the cache of the project at `root`. */
 export function verifyCache(store: LocalStore, root: string, opts: VerifyOptions): VerifyReport {
-  const findings: VerifyFinding[] = [];
+  const findings: VerifyFinding[] = [...strayEntries(store, opts)];
   const objects = store.listObjects();
   const sound = new Set<string>();
   let bytes = 0;
@@ -124,4 +124,30 @@ export function verifyCache(store: LocalStore, root: string, opts: VerifyOptions
     hasher.save();
   }
   return { objects: objects.length, bytes, records: records.length, states: states.length, resultsFiles: written.size, findings };
+}
+
+/**
+ * Entries of cache/objects and cache/runs that are not folders of entries: a symbolic link
+ * (never followed, by the store or here: it could lead anywhere), a stray file. The store
+ * cannot use them; removed (a link, not what it points to) unless dry.
+ */
+function strayEntries(store: LocalStore, opts: VerifyOptions): VerifyFinding[] {
+  const out: VerifyFinding[] = [];
+  for (const sub of ['objects', 'runs']) {
+    const dir = path.join(store.dir, sub);
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      const st = fs.lstatSync(path.join(dir, n), { throwIfNoEntry: false });
+      if (!st || st.isDirectory()) continue;
+      const what = st.isSymbolicLink() ? 'a symbolic link' : st.isFile() ? 'a file' : 'not a folder';
+      if (!opts.dryRun) fs.rmSync(path.join(dir, n), { force: true });
+      out.push({ kind: 'stray', name: `cache/${sub}/${n}`, problem: `is ${what} where only folders of cache entries belong`, removed: !opts.dryRun });
+    }
+  }
+  return out;
 }

@@ -176,6 +176,7 @@ class Runner {
       for (const t of run.tasks) if (t.status === 'cached') await this.restoreFiles(run, t);
     } else {
       for (const t of toRun) t.status = 'would-run';
+      for (const t of run.tasks) if (t.status === 'cached') this.wouldRestore(t);
     }
     this.recordState(run);
     this.finishStage(run, stageReport(run, performance.now() - t0, this.opts.dryRun));
@@ -506,6 +507,13 @@ class Runner {
       }
       this.hasher.remember(abs, h);
       this.warn(`restored ${rel} from the cache (it was missing or edited)`);
+    }
+  }
+
+  /** `status`: says which results/ files of a cached task `run` would restore (missing or edited). */
+  private wouldRestore(task: Task): void {
+    for (const [rel, h] of Object.entries(task.state?.written ?? {})) {
+      if (this.hasher.hash(path.resolve(this.ctx.root, rel)) !== h) this.warn(`${rel} is missing or edited: \`agglo run\` restores it from the cache`);
     }
   }
 

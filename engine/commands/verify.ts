@@ -45,6 +45,8 @@ function findingLine(f: VerifyFinding, dryRun: boolean): string {
       return `damaged run record ${f.name.slice(0, 12)}: ${f.problem}; ${fate}`;
     case 'state':
       return `damaged pipeline state ${f.name}: ${f.problem}; kept, ${rerun(f.pipeline)} rewrites it (until then \`agglo gc\` deletes nothing)`;
+    case 'stray':
+      return `stray entry ${f.name}: it ${f.problem}; ${fate}${f.removed && f.problem.startsWith('is a symbolic link') ? ' (only the link)' : ''}`;
     case 'result':
       return f.problem.startsWith('cannot')
         ? `${f.name} ${f.problem}`
@@ -64,6 +66,7 @@ function summaryLine(r: VerifyReport, dryRun: boolean): string {
   const objects = count('object');
   const parts: string[] = [];
   if (objects) parts.push(`${plural(objects, 'corrupt object')} ${gone}${dryRun ? '' : ` (the stages that used ${objects === 1 ? 'it' : 'them'} will recompute on the next run)`}`);
+  if (count('stray')) parts.push(`${plural(count('stray'), 'stray entry', 'stray entries')} ${gone}`);
   if (count('record')) parts.push(`${plural(count('record'), 'damaged run record')} ${gone}`);
   if (count('state')) parts.push(`${plural(count('state'), 'damaged pipeline state')} kept (the next run of its pipeline rewrites it)`);
   const results = count('result');

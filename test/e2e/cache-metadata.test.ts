@@ -514,3 +514,21 @@ describe('gc stays inside cache/', () => {
     expect(fs.existsSync(victim)).toBe(true);
   });
 });
+
+describe('status tells which results files run would restore', () => {
+  it('a deleted or edited results file of a cached stage is named, and run then restores it', () => {
+    const dir = project();
+    expect(agglo(dir, 'status').stderr).toBe('');
+    fs.rmSync(path.join(dir, 'results/a.csv'));
+    fs.writeFileSync(path.join(dir, 'results/b2.csv'), 'edited by hand\n');
+    const st = agglo(dir, 'status');
+    expect(st.code).toBe(0);
+    expect(st.stderr).toContain('warning: results/a.csv is missing or edited: `agglo run` restores it from the cache');
+    expect(st.stderr).toContain('warning: results/b2.csv is missing or edited: `agglo run` restores it from the cache');
+    expect(fs.existsSync(path.join(dir, 'results/a.csv'))).toBe(false); // status changes nothing
+    expect(agglo(dir, 'run').code).toBe(0);
+    expect(read(dir, 'results/a.csv')).toBe('k,v\nx,1\ny,2\n');
+    expect(read(dir, 'results/b2.csv')).toBe('k,v\nb,2\n');
+    expect(agglo(dir, 'status').stderr).toBe('');
+  });
+});

@@ -155,3 +155,31 @@ function snapshot(d: string): Record<string, string> {
   }
   return out;
 }
+
+describe('stray entries in cache/objects and cache/runs', () => {
+  it('a shard that is a symbolic link is reported and removed, never followed; a stray file too', () => {
+    project();
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-outside-'));
+    try {
+      const victim = path.join(outside, 'ff'.repeat(32));
+      fs.writeFileSync(victim, 'not an object: keep me');
+      fs.symlinkSync(outside, path.join(root, 'cache', 'objects', 'ff'));
+      fs.writeFileSync(path.join(root, 'cache', 'runs', 'README'), 'hand-written');
+
+      const dry = verifyCache(store, root, { dryRun: true });
+      expect(dry.findings.filter((f) => f.kind === 'stray')).toEqual([
+        { kind: 'stray', name: 'cache/objects/ff', problem: 'is a symbolic link where only folders of cache entries belong', removed: false },
+        { kind: 'stray', name: 'cache/runs/README', problem: 'is a file where only folders of cache entries belong', removed: false },
+      ]);
+      expect(fs.lstatSync(path.join(root, 'cache', 'objects', 'ff')).isSymbolicLink()).toBe(true);
+
+      const r = verifyCache(store, root, { dryRun: false });
+      expect(r.findings.map((f) => [f.kind, f.name, f.removed])).toEqual([['stray', 'cache/objects/ff', true], ['stray', 'cache/runs/README', true]]);
+      expect(fs.existsSync(path.join(root, 'cache', 'objects', 'ff'))).toBe(false);
+      expect(fs.readFileSync(victim, 'utf8')).toBe('not an object: keep me');
+      expect(verifyCache(store, root, { dryRun: false }).findings).toEqual([]);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
