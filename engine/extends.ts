@@ -75,7 +75,7 @@ export function resolveExtends(child: ParsedFile, root: string): Extended {
     const abs = path.resolve(path.dirname(cur.file), ext);
     const outside = outsideRoot(abs, root);
     if (outside) {
-      diagnostics.push({ ...at, severity: 'error', code: 'outside-root', message: `\`extends\`: \`${ext}\` ${outside}`, hint: 'a pipeline can only extend files inside the project root (the folder agglo runs in); copy the base into the project' });
+      diagnostics.push({ ...at, severity: 'error', code: 'outside-root', message: `\`extends\`: \`${ext}\` ${outside}`, hint: 'a pipeline can only extend files inside the project root (the folder agglo runs in); copy the base into the project, or let the project read that folder with `allow_read` in agglo.config.yaml (docs/security.md)' });
       break;
     }
     if (chain.some((p) => p.file === abs)) {

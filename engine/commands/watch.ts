@@ -10,6 +10,7 @@ import type { Plan } from '../plan.js';
 import { runLoaded, type RunFlags } from './run.js';
 import { EXIT_INVALID, loadOrReport, openProject, withProjectLock, type Io, type Project } from './common.js';
 import { loadState, stateName } from '../state.js';
+import { outsideRoot } from '../confine.js';
 
 /** Every file a change of which can change a result. */
 export function watchedFiles(plan: Plan | undefined, pipelineFile: string, pluginFiles: string[], root: string): string[] {
@@ -22,11 +23,22 @@ export function watchedFiles(plan: Plan | undefined, pipelineFile: string, plugi
   return [...files];
 }
 
-/** The files the last run's items read through file-path params (from the pipeline state). */
+/**
+ * The files the last run's items read through file-path params (from the pipeline state).
+ * The state is cache metadata, never trusted for a path: a file it lists outside what the
+ * project may read (engine/confine.ts) is not watched.
+ */
 function itemFiles(project: Project, plan: Plan): string[] {
   const state = loadState(project.store, stateName(project.root, plan.pipeline.file));
   const out = new Set<string>();
-  for (const st of Object.values(state.stages)) for (const item of Object.values(st.items)) for (const f of Object.keys(item.files ?? {})) out.add(path.resolve(project.root, f));
+  for (const st of Object.values(state.stages)) {
+    for (const item of Object.values(st.items)) {
+      for (const f of Object.keys(item.files ?? {})) {
+        const abs = path.resolve(project.root, f);
+        if (outsideRoot(abs, project.root) === undefined) out.add(abs);
+      }
+    }
+  }
   return [...out];
 }
 

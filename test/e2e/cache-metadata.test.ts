@@ -243,6 +243,30 @@ describe('file-path params read back from the state stay inside the project', ()
     });
   }
 
+  it('watch: a file outside the project listed in the state is not watched', async () => {
+    const dir = project();
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-outside-'));
+    const secret = path.join(outside, 'secret.csv');
+    fs.writeFileSync(secret, 'k,v\ns,1\n');
+    const s = readState(dir);
+    // Kept by the run watch starts with: w is skipped (its upstream fails), so its entry stays.
+    s.stages.w.items[''].files = { [path.relative(dir, secret)]: s.stages.a.items[''].files['data/a.csv'] };
+    writeState(dir, s);
+    fs.writeFileSync(path.join(dir, 'data/a.csv'), 'k,v\n"never closed\n');
+    const { waitFor, output, stop } = watchProcess(dir);
+    try {
+      const at = await waitFor(/watching for changes/, 0);
+      fs.appendFileSync(secret, 't,2\n');
+      await new Promise((r) => setTimeout(r, 1500));
+      fs.writeFileSync(path.join(dir, 'data/a.csv'), 'k,v\nx,1\n');
+      await waitFor(/data\/a.csv changed/, at);
+      expect(output()).not.toContain('secret.csv');
+    } finally {
+      stop();
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('watch: a file it cannot watch is a clean warning, and watching goes on', async () => {
     const dir = project();
     // A link loop named by a stage that is skipped (its upstream fails), so the state keeps it.

@@ -63,7 +63,7 @@ export function edit(dir: string, rel: string, from: string | RegExp, to: string
 }
 
 /** `agglo watch` in `dir`, with a way to wait for output after a given offset. */
-export function watchProcess(dir: string): { waitFor(re: RegExp, from: number): Promise<number>; stop(): void } {
+export function watchProcess(dir: string): { waitFor(re: RegExp, from: number): Promise<number>; output(): string; stop(): void } {
   const p = spawn(process.execPath, [cli, 'watch'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
   let out = '';
   p.stdout.on('data', (d) => (out += d));
@@ -76,6 +76,7 @@ export function watchProcess(dir: string): { waitFor(re: RegExp, from: number): 
       }
       throw new Error(`timed out waiting for ${re}; output so far:\n${out}`);
     },
+    output: () => out,
     stop: () => p.kill('SIGTERM'),
   };
 }
