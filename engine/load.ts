@@ -114,8 +114,17 @@ export async function loadPipeline(file: string, root: string, options: LoadOpti
   // A folder is not a file: validation reports it instead of a read crashing on it.
   const isFile = (p: string) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() === true;
   const skipSteps = (!loadPlugins && pluginsListed) || pluginFailed;
-  const v = validatePipeline(parsed, registry, pluginEntries, { root, fileExists: isFile, readText: (p) => fs.readFileSync(p, 'utf8'), pluginsNotLoaded: skipSteps });
+  const v = validatePipeline(parsed, registry, pluginEntries, { root, fileExists: isFile, readText: readForeachFile, pluginsNotLoaded: skipSteps });
   diagnostics.push(...v.diagnostics);
   const ok = v.pipeline && !diagnostics.some((d) => d.severity === 'error') && v.unchecked.length === 0;
   return { registry, sources, diagnostics, pluginFiles, baseFiles, unchecked: v.unchecked, pipeline: v.pipeline, plan: ok ? planPipeline(v.pipeline!, registry) : undefined };
+}
+
+/** Largest foreach file read at validation (a list of items; a data file this large is not one). */
+export const MAX_FOREACH_FILE_BYTES = 64 * 1024 * 1024;
+
+/** A foreach file's text, read with a bound (readPipelineFile), or why not. */
+function readForeachFile(abs: string): string | { problem: string } {
+  const r = readPipelineFile(abs, MAX_FOREACH_FILE_BYTES, 'foreach file');
+  return 'text' in r ? r.text : { problem: r.message };
 }

@@ -436,22 +436,23 @@ export function formatBytes(n: number): string {
 /**
  * Reads a pipeline file (UTF-8), refusing anything that is not a regular file before reading
  * from it (a folder, a FIFO that would block, a device such as `/dev/zero` that never ends)
- * and any file over `limit` bytes, even one that grows while it is read.
+ * and any file over `limit` bytes, even one that grows while it is read. `what` names the
+ * kind of file in messages.
  */
-export function readPipelineFile(abs: string, limit: number = MAX_PIPELINE_BYTES): { text: string } | PipelineFileProblem {
+export function readPipelineFile(abs: string, limit: number = MAX_PIPELINE_BYTES, what = 'pipeline file'): { text: string } | PipelineFileProblem {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
     fd = fs.openSync(abs, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') return { reason: 'not-a-file', message: 'is a folder, not a pipeline file' };
+    if (code === 'EISDIR') return { reason: 'not-a-file', message: `is a folder, not a ${what}` };
     return { reason: 'missing-file', message: code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? 'error'})` };
   }
   try {
     const st = fs.fstatSync(fd);
-    if (!st.isFile()) return { reason: 'not-a-file', message: `is ${kindOf(st)}, not a pipeline file` };
-    const over = `more than the limit of ${formatBytes(limit)} for a pipeline file`;
+    if (!st.isFile()) return { reason: 'not-a-file', message: `is ${kindOf(st)}, not a ${what}` };
+    const over = `more than the limit of ${formatBytes(limit)} for a ${what}`;
     if (st.size > limit) return { reason: 'file-too-large', message: `is ${formatBytes(st.size)}, ${over}` };
     const chunks: Buffer[] = [];
     const buf = Buffer.alloc(64 * 1024);

@@ -134,7 +134,12 @@ function fromObject(ctx: ValidationContext, id: string, dim: string, spec: Recor
   if (!checkProjectFile(ctx, file, `file \`${file}\` for foreach dimension \`${dim}\` of stage \`${id}\``, [...at, 'file'])) return undefined;
   const abs = path.resolve(ctx.opts.root, file);
   if (ctx.opts.readText) {
-    const split = splitCsv(ctx.opts.readText(abs));
+    const text = ctx.opts.readText(abs);
+    if (typeof text !== 'string') {
+      ctx.report.error('file-too-large', `file \`${file}\` for foreach dimension \`${dim}\` ${text.problem}`, ctx.parsed.locateNearest([...at, 'file']), { hint: 'a foreach file lists items: keep them in a small file of their own' });
+      return undefined;
+    }
+    const split = splitCsv(text);
     if (!split.ok) {
       ctx.report.error('bad-csv', `file \`${file}\` for foreach dimension \`${dim}\` is not valid CSV: line ${split.error.line}: ${split.error.message}`, ctx.parsed.locateNearest([...at, 'file']));
       return undefined;

@@ -28,8 +28,11 @@ export interface ValidateOptions {
   /** Project root: file paths in the YAML are relative to it. */
   readonly root: string;
   fileExists(absPath: string): boolean;
-  /** Reads a CSV named by `foreach: {file, column}` to check the column; skipped if absent. */
-  readText?(absPath: string): string;
+  /**
+   * Reads a CSV named by `foreach: {file, column}` to check the column (skipped if absent):
+   * its text, or why it cannot be read (e.g. over the size limit).
+   */
+  readText?(absPath: string): string | { problem: string };
   /**
    * The pipeline's plugins were not imported (`agglo validate` without --load-plugins): a
    * stage whose step is not built in is left unchecked (listed in `unchecked`), not an error.
