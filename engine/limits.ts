@@ -32,17 +32,19 @@ const MEMORY_UNITS: Record<string, number> = { mib: 1, mb: 1, m: 1, gib: 1024, g
 
 type Parsed = { ok: true; value: number } | { ok: false; message: string };
 
+/** A number as it is, or text `<number> <unit>` in one of `units` (factors to the result's unit). */
+function parseQuantity(v: unknown, units: Record<string, number>): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(v);
+  const unit = m ? units[m[2]!.toLowerCase()] : undefined;
+  return unit === undefined ? undefined : Number(m![1]) * unit;
+}
+
 /** A duration: seconds as a number, or text such as `90s`, `30m`, `2h`, `500ms`. */
 export function parseDuration(v: unknown): Parsed {
-  const bad = { ok: false as const, message: 'must be a duration such as `90s`, `30m` or `2h` (a number is seconds)' };
-  let ms: number;
-  if (typeof v === 'number') ms = v * 1000;
-  else if (typeof v === 'string') {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(v);
-    const unit = m ? TIME_UNITS[m[2]!.toLowerCase()] : undefined;
-    if (!m || unit === undefined) return bad;
-    ms = Number(m[1]) * unit;
-  } else return bad;
+  const ms = parseQuantity(typeof v === 'number' ? v * 1000 : v, TIME_UNITS);
+  if (ms === undefined) return { ok: false, message: 'must be a duration such as `90s`, `30m` or `2h` (a number is seconds)' };
   if (!Number.isFinite(ms) || ms <= 0) return { ok: false, message: 'must be more than zero' };
   if (ms > MAX_TIME_MS) return { ok: false, message: 'must be at most 7 days' };
   return { ok: true, value: Math.ceil(ms) };
@@ -50,15 +52,8 @@ export function parseDuration(v: unknown): Parsed {
 
 /** A memory size: MiB as a number, or text such as `512 MiB`, `4 GiB` (MB and GB are read as MiB and GiB). */
 export function parseMemory(v: unknown): Parsed {
-  const bad = { ok: false as const, message: 'must be a size such as `512 MiB` or `4 GiB` (a number is MiB)' };
-  let mb: number;
-  if (typeof v === 'number') mb = v;
-  else if (typeof v === 'string') {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(v);
-    const unit = m ? MEMORY_UNITS[m[2]!.toLowerCase()] : undefined;
-    if (!m || unit === undefined) return bad;
-    mb = Number(m[1]) * unit;
-  } else return bad;
+  const mb = parseQuantity(v, MEMORY_UNITS);
+  if (mb === undefined) return { ok: false, message: 'must be a size such as `512 MiB` or `4 GiB` (a number is MiB)' };
   if (!Number.isFinite(mb) || mb < MIN_MEMORY_MB) return { ok: false, message: `must be at least ${MIN_MEMORY_MB} MiB` };
   if (mb > MAX_MEMORY_MB) return { ok: false, message: 'must be at most 1024 GiB' };
   return { ok: true, value: Math.floor(mb) };

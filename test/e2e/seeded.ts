@@ -6,18 +6,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { rng } from '../../bench/rng.js';
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG; the same seed gives the same numbers everywhere. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (bench/rng.ts): a tiny, well-mixed 32-bit PRNG; the same seed gives the same numbers everywhere. */
+export const mulberry32 = rng;
 
 /** One element of a non-empty list, chosen by `rand`. */
 export function pick<T>(rand: () => number, list: readonly T[]): T {
