@@ -3,7 +3,7 @@
  * that later phases can point their diagnostics at the exact key or value.
  */
 import fs from 'node:fs';
-import { LineCounter, Scalar, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import { LineCounter, Scalar, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Alias, Document, Node, Pair } from 'yaml';
 import type { Diagnostic, SourceRange } from './diagnostic.js';
 
@@ -96,7 +96,9 @@ function walk(doc: Document.Parsed, path: NodePath): Located | undefined {
  */
 export function parsePipelineText(text: string, file: string, displayFile: string): { parsed?: ParsedFile; diagnostics: Diagnostic[] } {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found by checkKeys (in one pass; the package's own check compares each
+  // key with every earlier one, which takes seconds on a map of 20,000 keys).
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
   const diagnostics: Diagnostic[] = [];
   const notUtf8 = text.indexOf('\uFFFD');
   if (notUtf8 >= 0) {
@@ -333,7 +335,8 @@ function checkKeys(doc: Document.Parsed, text: string, at: (n: unknown) => Sourc
       }
       const before = seen.get(name);
       if (before !== undefined) {
-        out.push({ ...at(k), severity: 'error', code: 'duplicate-key', message: `key \`${source(k)}\` appears twice in the same map`, hint: `it is the same key as \`${source(before)}\` on line ${lineOf(nodeSpan(before)?.[0] ?? 0)} once read; remove or rename one of the two entries` });
+        const same = source(before) === source(k);
+        out.push({ ...at(k), severity: 'error', code: 'duplicate-key', message: `key \`${source(k)}\` appears twice in the same map`, hint: same ? 'remove or rename one of the two entries' : `it is the same key as \`${source(before)}\` on line ${lineOf(nodeSpan(before)?.[0] ?? 0)} once read; remove or rename one of the two entries` });
       } else seen.set(name, k);
       visitNode(pair.value, [...path, name], nodeSpan(k)?.[1] ?? 0);
     }
@@ -351,6 +354,8 @@ function checkAliases(doc: Document.Parsed, at: (n: Node) => SourceRange): Diagn
   const out: Diagnostic[] = [];
   const anchors = new Map<string, Node>();
   const aliases: Alias[] = [];
+  /** The anchored node each alias refers to (the last anchor of its name before it). */
+  const targets = new Map<Alias, Node>();
   // `visit` walks in document order, as the package resolves aliases: the last anchor of a
   // name before an alias is the one it refers to.
   visit(doc, {
@@ -358,6 +363,7 @@ function checkAliases(doc: Document.Parsed, at: (n: Node) => SourceRange): Diagn
       if (isAlias(node)) {
         aliases.push(node);
         const target = anchors.get(node.source);
+        if (target) targets.set(node, target);
         if (!target) {
           out.push({ ...at(node), severity: 'error', code: 'unknown-alias', message: `alias \`*${node.source}\` refers to no anchor: \`&${node.source}\` is not defined before it`, hint: `put \`&${node.source}\` on a value above this line, or write the value here` });
         } else if (ancestors.includes(target)) {
@@ -367,7 +373,7 @@ function checkAliases(doc: Document.Parsed, at: (n: Node) => SourceRange): Diagn
     },
   });
   if (out.length > 0 || aliases.length === 0) return out;
-  const culprit = aliasOverLimit(doc, aliases.length);
+  const culprit = aliasOverLimitCounted(aliases, targets) ?? aliasOverLimit(doc, aliases.length);
   if (culprit !== undefined) {
     const alias = aliases[culprit]!;
     out.push({
@@ -380,13 +386,49 @@ function checkAliases(doc: Document.Parsed, at: (n: Node) => SourceRange): Diagn
 }
 
 /**
+ * Index of the alias at which converting the document passes {@link MAX_ALIAS_COUNT}, found
+ * in one pass by counting as the `yaml` package does when it converts (nodes/Alias.js): each
+ * anchored node starts at count 1 when converted; resolving an alias adds 1 to its target's
+ * count, and fixes the target's alias count on first use (the largest count × alias count of
+ * the aliases inside it, or 1); the package throws at the first alias where count × alias
+ * count exceeds the limit. Aliases are resolved in document order, each target before its
+ * aliases. Undefined when no alias crosses the limit by this count, which {@link aliasOverLimit}
+ * then confirms with the package itself (one conversion: a file with many aliases takes
+ * O(aliases²) there, so the common case of a bomb is found here, without it).
+ */
+export function aliasOverLimitCounted(aliases: readonly Alias[], targets: ReadonlyMap<Alias, Node>): number | undefined {
+  const data = new Map<Node, { count: number; aliasCount: number }>();
+  const aliasCountOf = (node: unknown): number => {
+    if (isAlias(node)) {
+      const d = data.get(targets.get(node)!);
+      return d ? d.count * d.aliasCount : 0;
+    }
+    if (isMap(node) || isSeq(node)) {
+      let max = 0;
+      for (const item of node.items as unknown[]) max = Math.max(max, isPair(item) ? Math.max(aliasCountOf(item.key), aliasCountOf(item.value)) : aliasCountOf(item));
+      return max;
+    }
+    return 1;
+  };
+  for (let i = 0; i < aliases.length; i++) {
+    const target = targets.get(aliases[i]!)!;
+    let d = data.get(target);
+    if (!d) data.set(target, (d = { count: 1, aliasCount: 0 }));
+    d.count += 1;
+    if (d.aliasCount === 0) d.aliasCount = aliasCountOf(target);
+    if (d.count * d.aliasCount > MAX_ALIAS_COUNT) return i;
+  }
+  return undefined;
+}
+
+/**
  * Index of the alias at which converting the document passes {@link MAX_ALIAS_COUNT}, or
  * undefined when it does not. The package resolves aliases in document order and throws at
  * the one that crosses its limit, so keeping only the first k aliases (the rest made null)
  * throws exactly when k includes that alias: a binary search finds it with the package's
  * own count, in a few bounded conversions.
  */
-function aliasOverLimit(doc: Document.Parsed, count: number): number | undefined {
+export function aliasOverLimit(doc: Document.Parsed, count: number): number | undefined {
   const overLimit = (keep: number): boolean => {
     const copy = keep === count ? doc : doc.clone();
     if (keep < count) {

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { loadPipeline } from '../../engine/load.js';
-import { MAX_PIPELINE_BYTES, parsePipelineText, pluginSpecifiers, toPlain } from '../../engine/parse.js';
+import { isAlias, parseDocument, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
+import { rng } from '../../bench/rng.js';
+import { MAX_PIPELINE_BYTES, aliasOverLimit, aliasOverLimitCounted, parsePipelineText, pluginSpecifiers, toPlain } from '../../engine/parse.js';
 
 const text = [
   'plugins: [examples/plugins/a.mjs, 3, my-package]', // line 1
@@ -126,5 +128,40 @@ describe('loading a pipeline file', () => {
     fs.mkdirSync(path.join(dir, 'folder.yaml'));
     const [d] = (await loadPipeline('folder.yaml', dir)).diagnostics;
     expect(d).toMatchObject({ code: 'not-a-file', message: 'pipeline file `folder.yaml` is a folder, not a pipeline file' });
+  });
+});
+
+describe('alias expansion is counted as the yaml package counts it', () => {
+  /** Aliases in document order and the anchored node each refers to. */
+  function aliasesOf(text: string): { doc: Document.Parsed; aliases: Alias[]; targets: Map<Alias, YamlNode> } {
+    const doc = parseDocument(text, { uniqueKeys: false });
+    const anchors = new Map<string, YamlNode>();
+    const aliases: Alias[] = [];
+    const targets = new Map<Alias, YamlNode>();
+    visit(doc, { Node: (_k, n) => { if (isAlias(n)) { aliases.push(n); targets.set(n, anchors.get(n.source)!); } else if (n.anchor) anchors.set(n.anchor, n); } });
+    return { doc, aliases, targets };
+  }
+
+  test('the one-pass count finds the same alias as the package itself (binary search over real conversions), on 300 seeded documents', () => {
+    const rand = rng(20261202);
+    const int = (n: number) => Math.floor(rand() * n);
+    let flagged = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      // Anchors a0..aK, each a list of scalars and aliases of earlier anchors, then uses.
+      const lines = ['params:'];
+      const k = 2 + int(5);
+      for (let a = 0; a < k; a++) {
+        const items = Array.from({ length: 1 + int(12) }, () => (a > 0 && rand() < 0.6 ? `*a${int(a)}` : String(int(9))));
+        lines.push(`  p${a}: &a${a} [${items.join(', ')}]`);
+      }
+      for (let u = 0, n = int(40); u < n; u++) lines.push(`  u${u}: *a${int(k)}`);
+      const { doc, aliases, targets } = aliasesOf(lines.join('\n') + '\n');
+      const counted = aliasOverLimitCounted(aliases, targets);
+      expect(counted, lines.join('\n')).toBe(aliasOverLimit(doc, aliases.length));
+      if (counted !== undefined) flagged++;
+    }
+    // Both outcomes occur, so the comparison means something.
+    expect(flagged).toBeGreaterThan(20);
+    expect(flagged).toBeLessThan(280);
   });
 });
