@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StepError } from '../../../engine/step.js';
 import type { Cell } from '../../../engine/value.js';
-import { compileRowExpression } from '../../../steps/lib/expression.js';
+import { compileRowExpression, MAX_MATRIX_ELEMENTS } from '../../../steps/lib/expression.js';
 
 async function failure(f: () => Promise<unknown>): Promise<StepError> {
   try { await f(); } catch (e) { if (e instanceof StepError) return e; throw e; }
@@ -70,5 +70,157 @@ describe('columns named like functions', () => {
 
   it('calling a column that is not a function is an error', async () => {
     expect((await failure(() => compileRowExpression('gdp(1)', ['gdp'], 't'))).message).toMatch(/`gdp` is a column, not a function/);
+  });
+});
+
+describe('size and work bound of one row (expression-too-large)', () => {
+  /** The StepError (or other error) evaluating `source` on a row with x = 1 throws; `row` is 0-based. */
+  async function evalError(source: string, row?: number): Promise<Error> {
+    const e = await compileRowExpression(source, ['x'], 'derive column `x`');
+    try { e.evaluate(() => 1, row); } catch (err) { return err as Error; }
+    throw new Error(`expected \`${source}\` to fail`);
+  }
+  const value = async (source: string, r: Record<string, Cell> = { x: 1 }): Promise<unknown> => {
+    const plain = (v: unknown): unknown => {
+      if (typeof v !== 'object' || v === null) return v;
+      const inner = v.valueOf(); // a mathjs Matrix as nested arrays (of values that may be matrices)
+      return Array.isArray(inner) ? inner.map(plain) : inner;
+    };
+    return plain((await compileRowExpression(source, Object.keys(r), 't')).evaluate(row(r)));
+  };
+
+  it('has a limit of 1,000,000 per row', () => {
+    expect(MAX_MATRIX_ELEMENTS).toBe(1_000_000);
+  });
+
+  it('refuses zeros(20000,20000) before allocating, naming the column, the call, the size and the row', async () => {
+    const e = await evalError('zeros(20000,20000)', 2);
+    expect(e).toBeInstanceOf(StepError);
+    expect((e as StepError).reason).toBe('expression-too-large');
+    // 20000 × 20000 = 400,000,000 (hand calculation)
+    expect(e.message).toBe('derive column `x`: `zeros(20000,20000)` would create a matrix of 400,000,000 elements in zeros() at row 3, more than the limit of 1,000,000 per row; row expressions compute one value per row');
+  });
+
+  it('leaves the row out of the message when the caller does not give it', async () => {
+    expect((await evalError('ones(1e9)')).message).toMatch(/would create a matrix of 1,000,000,000 elements in ones\(\), more than/);
+  });
+
+  // Each expected size is a hand calculation from the arguments; mathjs's expression `range`
+  // and `a:b` include their end.
+  it.each([
+    ['range(0,1e8)', 'range', 'create a matrix of 100,000,001 elements'], // 0 … 1e8
+    ['1:1e9', 'range', 'create a matrix of 1,000,000,000 elements'], // a RangeNode calls range
+    ['1:2:1e9', 'range', 'create a matrix of 500,000,000 elements'], // 1, 3, …, 999,999,999
+    ['range("1:1e9")', 'range', 'create a matrix of 1,000,000,000 elements'],
+    ['x:1e9', 'range', 'create a matrix of 1,000,000,000 elements'], // x = 1
+    ['range(0, Infinity)', 'range', 'create a matrix of more than 1,000,000,000,000,000 elements'],
+    ['range(1e16, 1e16 + 10)', 'range', 'create a matrix of more than 1,000,000,000,000,000 elements'], // 1e16 + 1 is 1e16: never ends
+    ['zeros(Infinity)', 'zeros', 'create a matrix of more than 1,000,000,000,000,000 elements'],
+    ['ones([1e5, 1e5])', 'ones', 'create a matrix of 10,000,000,000 elements'],
+    ['identity(1e5)', 'identity', 'create a matrix of 10,000,000,000 elements'], // 1e5²
+    ['random([1e5, 1e5])', 'random', 'create a matrix of 10,000,000,000 elements'],
+    ['randomInt([1e5, 1e5], 1, 3)', 'randomInt', 'create a matrix of 10,000,000,000 elements'],
+    ['pickRandom([1], 1e9)', 'pickRandom', 'create a matrix of 1,000,000,000 elements'],
+    ['resize([1], [1e9])', 'resize', 'create a matrix of 1,000,000,000 elements'],
+    ['resize("a", [1e9], "b")', 'resize', 'create a matrix of 1,000,000,000 elements'],
+    ['matrixFromFunction([1e5, 1e5], ones)', 'matrixFromFunction', 'create a matrix of 10,000,000,000 elements'],
+    ['subset([1], index(1e9), 5)', 'subset', 'create a matrix of 1,000,000,000 elements'], // grows to the index
+    ['concat(zeros(400000), zeros(400000))', 'concat', 'create a matrix of 800,000 elements'], // after 800,000
+    ['kron(ones(2000), ones(2000))', 'kron', 'create a matrix of 4,000,000 elements'], // 2000 × 2000
+    ['diag(ones(2000))', 'diag', 'create a matrix of 4,000,000 elements'], // 2000²
+    ['diag([1], 1e5)', 'diag', 'create a matrix of 10,000,200,001 elements'], // (1 + 1e5)²
+    ['setCartesian(1:2000, 1:2000)', 'setCartesian', 'create a matrix of 8,000,000 elements'], // 2000² pairs of 2
+    ['setPowerset(1:30)', 'setPowerset', 'create a matrix of 17,179,869,184 elements'], // 2^30 × (30/2 + 1)
+    ['nthRoots(1, 1e9)', 'nthRoots', 'create a matrix of 1,000,000,000 elements'],
+    ['ones(500000, 1) + ones(1, 500000)', 'add', 'create a matrix of 250,000,000,000 elements'], // broadcast 500000²
+    ['ones(500000, 1) == ones(1, 500000)', 'equal', 'create a matrix of 250,000,000,000 elements'],
+    ['ones(500000, 1) and ones(1, 500000)', 'and', 'create a matrix of 250,000,000,000 elements'],
+    ['map(ones(500000, 1), ones(1, 500000), add)', 'map', 'create a matrix of 250,000,000,000 elements'],
+    ['ones(300, 300) * ones(300, 300)', 'multiply', 'take 27,000,000 steps'], // 300³
+    ['det(ones(200, 200))', 'det', 'take 8,000,000 steps'], // 200³
+    ['eigs(ones(40, 40))', 'eigs', 'take 2,560,000 steps'], // 40⁴
+    ['combinations(1e9, 5e8)', 'combinations', 'take 500,000,000 steps'],
+    ['bernoulli(1e5)', 'bernoulli', 'take 1,250,000,000 steps'], // 1e10 / 8
+    ['setIntersect(1:1000, 1:1001)', 'setIntersect', 'take 1,001,000 steps'], // 1000 × 1001
+    ['format(1, {notation: "fixed", precision: 1e8})', 'format', 'create a text of 100,000,000 characters'],
+    ['range(1, "1e9")', 'range', 'create a matrix of 1,000,000,000 elements'], // mathjs reads "1e9" as a number
+    ['pickRandom([1], {number: "1e9"})', 'pickRandom', 'create a matrix of 1,000,000,000 elements'],
+    ['isPrime(ones(1000) * 9007199254740881)', 'isPrime', 'take 15,817,710,938 steps'], // 1000 × √9007199254740881 / 6 = 1000 × 94,906,265.62 / 6, rounded up
+    ['fft(ones(300000))', 'fft', 'create a matrix of 1,200,000 elements'], // padded up to 4 × 300,000
+  ])('refuses %s', async (source, fn, would) => {
+    const e = await evalError(source, 0);
+    expect((e as StepError).reason).toBe('expression-too-large');
+    expect(e.message).toContain(`\`${source}\` would ${would} in ${fn}() at row 1`);
+    expect(e.message).toContain('more than the limit of 1,000,000 per row');
+  });
+
+  it('counts all the calls of one row together', async () => {
+    const e = await evalError('[zeros(1000, 1000), zeros(1000, 1000)]', 0);
+    expect((e as StepError).reason).toBe('expression-too-large');
+    // the first call uses the whole budget (1000² = 1,000,000), the second is refused
+    expect(e.message).toContain('would create a matrix of 1,000,000 elements in zeros() at row 1 (after 1,000,000 already used in this row)');
+  });
+
+  it('gives every row, and every expression, a budget of its own', async () => {
+    const e = await compileRowExpression('sum(zeros(1000, 1000)) + x', ['x'], 't');
+    // 0 + x on each row (hand calculation); a shared budget would refuse the second row
+    expect([0, 1, 2].map((i) => e.evaluate(() => i, i))).toEqual([0, 1, 2]);
+    const other = await compileRowExpression('sum(ones(1000, 1000))', [], 't');
+    expect(other.evaluate(() => null, 0)).toBe(1_000_000); // 1000 × 1000 ones (hand calculation)
+  });
+
+  it('leaves sizes mathjs refuses to mathjs (negative, fractional)', async () => {
+    for (const source of ['zeros(1e9, -1)', 'zeros(1e9, 1.5)', 'identity(1e9, 0.5)']) {
+      const e = await evalError(source);
+      expect(e).not.toBeInstanceOf(StepError);
+      expect(e.message).toMatch(/positive integers/);
+    }
+  });
+
+  it('still computes the usual small uses (hand-checked values)', async () => {
+    expect(await value('max([a, b])', { a: 3, b: 8 })).toBe(8); // max of 3 and 8
+    expect(await value('sum(1:10)')).toBe(55); // 10 · 11 / 2
+    expect(await value('mean(zeros(3))')).toBe(0); // (0 + 0 + 0) / 3
+    expect(await value('size(ones(2, 3))')).toEqual([2, 3]);
+    expect(await value('sum(range(1, 4))')).toBe(10); // 1 + 2 + 3 + 4: the expression range includes its end
+    expect(await value('sum(range(1, 4, false))')).toBe(6); // 1 + 2 + 3
+    expect(await value('concat([1], [2])')).toEqual([1, 2]);
+    expect(await value('concat([[1], [2]], [[3], [4]], 2)')).toEqual([[1, 3], [2, 4]]); // dimension 2 is 1-based in expressions
+    expect(await value('identity(2)')).toEqual([[1, 0], [0, 1]]);
+    expect(await value('zeros(2, 3, "dense")')).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(await value('reshape(1:4, [2, 2])')).toEqual([[1, 2], [3, 4]]);
+    expect(await value('resize([1, 2], [4], 9)')).toEqual([1, 2, 9, 9]);
+    expect(await value('subset([1, 2, 3], index(5), 9)')).toEqual([1, 2, 3, 0, 9]); // grows, 0-filled
+    expect(await value('ones(2, 1) + ones(1, 3)')).toEqual([[2, 2, 2], [2, 2, 2]]); // a small broadcast: 1 + 1
+    expect(await value('[1, 2] * [3, 4]')).toBe(11); // 1·3 + 2·4
+    expect(await value('det([[1, 2], [3, 4]])')).toBeCloseTo(-2, 12); // 1·4 − 2·3
+    expect(await value('diag([1, 2])')).toEqual([[1, 0], [0, 2]]);
+    expect(await value('combinations(7, 3)')).toBe(35); // 7·6·5 / 3!
+    expect(await value('map([1, 2], ones)')).toEqual([[1], [1, 1]]); // a guarded function as a callback keeps its arity
+  });
+
+  it('keeps the short-circuit of and/or and their element-wise form', async () => {
+    // The right side is never evaluated, so its size does not matter.
+    expect(await value('false and zeros(1e9)')).toBe(false);
+    expect(await value('true or zeros(1e9)')).toBe(true);
+    expect(await value('[1, 0] and [1, 1]')).toEqual([true, false]);
+    expect(await value('x ?? 4', { x: 2 })).toBe(2);
+  });
+
+  it.each([
+    ['ones(1).resize([1e9])', /method calls \(`x\.f\(…\)`\) are not allowed/],
+    ['bigint(3)^bigint(100000000)', /`bigint` is disabled/],
+    ['num(0.5)', /`num` is disabled/],
+    ['fraction(1, 3)', /`fraction` is disabled/],
+    ['bignumber(2)', /`bignumber` is disabled/],
+  ])('rejects %s before it runs', async (source, msg) => {
+    const e = await failure(() => compileRowExpression(source, [], 't'));
+    expect(e.reason).toBe('bad-expression');
+    expect(e.message).toMatch(msg);
+  });
+
+  it('converts with numeric() to numbers only', async () => {
+    expect(await value('numeric("2.5", "number")')).toBe(2.5);
+    expect((await evalError('numeric("5", "bigint")')).message).toMatch(/converts to "number" only/);
   });
 });
