@@ -14,6 +14,7 @@ import { loadStepModule, pluginSourceFiles, pluginSourceHash, resolvePlugin } fr
 import { StepRegistry } from './registry.js';
 import { pluginSpecifiers } from './parse.js';
 import { validatePipeline } from './validate.js';
+import { checkColumns } from './columns.js';
 import { checkStepSchema } from './params-schema.js';
 import { AGGLO_VERSION } from './version.js';
 import { PROJECT_CONFIG_FILE, projectConfig } from './project-config.js';
@@ -31,6 +32,8 @@ export interface Loaded {
   readonly baseFiles?: string[];
   /** Stages whose step comes from a plugin that was not loaded (`loadPlugins: false`): not checked, not planned. */
   readonly unchecked?: string[];
+  /** Where the columns stop being known before running (engine/columns.ts): shown by `agglo validate`. */
+  readonly columnNotes?: string[];
 }
 
 export interface LoadOptions {
@@ -116,8 +119,15 @@ export async function loadPipeline(file: string, root: string, options: LoadOpti
   const skipSteps = (!loadPlugins && pluginsListed) || pluginFailed;
   const v = validatePipeline(parsed, registry, pluginEntries, { root, fileExists: isFile, readText: readForeachFile, pluginsNotLoaded: skipSteps });
   diagnostics.push(...v.diagnostics);
+  // Columns are checked only on an otherwise valid pipeline: their errors would follow from the others.
+  let columnNotes: string[] = [];
+  if (v.pipeline && !diagnostics.some((d) => d.severity === 'error')) {
+    const c = await checkColumns(v.pipeline, registry, parsed, { root, unchecked: v.unchecked, sources });
+    diagnostics.push(...c.diagnostics);
+    columnNotes = c.notes;
+  }
   const ok = v.pipeline && !diagnostics.some((d) => d.severity === 'error') && v.unchecked.length === 0;
-  return { registry, sources, diagnostics, pluginFiles, baseFiles, unchecked: v.unchecked, pipeline: v.pipeline, plan: ok ? planPipeline(v.pipeline!, registry) : undefined };
+  return { registry, sources, diagnostics, pluginFiles, baseFiles, unchecked: v.unchecked, columnNotes, pipeline: v.pipeline, plan: ok ? planPipeline(v.pipeline!, registry) : undefined };
 }
 
 /** Largest foreach file read at validation (a list of items; a data file this large is not one). */

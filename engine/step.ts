@@ -80,9 +80,77 @@ export interface StepDefinition<P = any> {
    * reruns when any result changes, and only then.
    */
   readonly observesPipeline?: boolean;
+  /**
+   * The step's output columns as a function of its input columns and params, so that every
+   * column a param names is checked before anything runs (engine/columns.ts; `agglo validate`,
+   * `status` and `run`). Report each param naming a column an input lacks with
+   * `ctx.unknownColumn` (steps/lib/columns.ts has helpers). Return, per output, its column
+   * names when the step succeeds; `{unknown: why}` when they come from the data (read only
+   * when the step runs); undefined, or leave the output out, when it is not a table or when it
+   * depends on an input whose columns are unknown (the engine then traces that input's
+   * unknown to where it began). Without this member, or with `false`, the columns after the
+   * stage are not checked, and `agglo validate` says so once. A declaration must never report
+   * a column that the run would find: when in doubt, say unknown.
+   */
+  readonly columns?: ((ctx: ColumnsContext<P>) => ColumnsResult | Promise<ColumnsResult>) | false;
   /** Computes the outputs. May be async. Throw StepError for user-facing failures. */
   run(ctx: StepContext<P>): Record<string, Value> | Promise<Record<string, Value>>;
 }
+
+/** Where a param sits under the stage's `params:`, e.g. `['x', 2]` (third regressor) or `['columns', 'lgdp']`. */
+export type ParamPath = readonly (string | number)[];
+
+/** A param naming a column that is not there (see {@link ColumnsContext.unknownColumn}). */
+export interface UnknownColumn {
+  /** The param holding the name (or the expression reading it). */
+  readonly at: ParamPath;
+  /** The name is the key of the map entry at `at` (e.g. `rename: {old: new}`), not its value. */
+  readonly key?: boolean;
+  /** The column name. */
+  readonly name: string;
+  /** The columns it was looked for among (for "did you mean" and the list in the hint). */
+  readonly columns: readonly string[];
+  /** The input it was looked for in; omit together with `file` for the step's own columns. */
+  readonly input?: string;
+  /** Or the file (project-relative path, as in the YAML) whose header lacks it. */
+  readonly file?: string;
+  /** Or what the columns are when they are neither an input's nor a file's, e.g. "the selected columns". */
+  readonly among?: string;
+  /** The expression that reads the column (derive, filter), quoted in the message. */
+  readonly expression?: string;
+  /** Replaces the hint ("did you mean …?" or the list of `columns`) when the step knows better. */
+  readonly hint?: string;
+}
+
+/**
+ * What a step's `columns` declaration receives. Called once per stage before anything runs
+ * (once per item value where a param uses `${item.x}` and the items are written in the YAML).
+ */
+export interface ColumnsContext<P = Record<string, unknown>> {
+  /** Params as validated, with schema defaults applied. */
+  readonly params: P;
+  /**
+   * The column names of each connected input, in order, or undefined when they are known only
+   * at run time or the input is not a table (absent optional inputs are not keys). A file input
+   * (`inputs: {d: data/x.csv}`) gives its header when the path ends in `.csv`.
+   */
+  readonly inputs: Readonly<Record<string, readonly string[] | undefined>>;
+  /** The stage's foreach dimension names, in declaration order ([] without foreach). */
+  readonly dims: readonly string[];
+  /**
+   * The column names in the header line of a CSV file (a project-relative path as written in
+   * the YAML), read with a bound and memoised; undefined when it cannot be read (the run says why).
+   */
+  csvHeader(path: string): readonly string[] | undefined;
+  /** Reports a param naming a column that is not there: an `unknown-column` error at the param, with "did you mean". */
+  unknownColumn(problem: UnknownColumn): void;
+}
+
+/** What a step knows of one output before running: its columns, why they are unknown, or undefined (not a table, or an unknown input). */
+export type OutputColumns = readonly string[] | { readonly unknown: string } | undefined;
+
+/** Output name → {@link OutputColumns}; outputs left out are not tables. */
+export type ColumnsResult = Readonly<Record<string, OutputColumns>>;
 
 /** Identity helper that gives a step definition its type. */
 export function defineStep<P>(def: StepDefinition<P>): StepDefinition<P> {

@@ -2,6 +2,7 @@
  * Helpers for the column-oriented `Table`. Steps use these instead of poking at
  * `columns` so that missing-column errors read the same everywhere.
  */
+import { missingColumnsText } from './column-list.js';
 import { dict, own } from './dict.js';
 import { StepError } from './step.js';
 import type { Cell, Column, Table } from './value.js';
@@ -57,13 +58,14 @@ export function hasColumn(t: Table, name: string): boolean {
 }
 
 /**
- * The values of column `name`, or a StepError that lists the columns there are.
+ * The values of column `name`, or a StepError with the closest name or a short list of the
+ * columns there are (engine/column-list.ts).
  * `where` names the input in the message, e.g. "input `data`".
  */
 export function column(t: Table, name: string, where = 'the input table'): Cell[] {
   const c = t.columns.find((x) => x.name === name);
   if (!c) {
-    throw new StepError('missing-column', `${where} has no column \`${name}\`; columns are: ${columnNames(t).join(', ') || '(none)'}`);
+    throw new StepError('missing-column', missingColumnsText(where, [name], columnNames(t)));
   }
   return c.values;
 }

@@ -8,6 +8,7 @@ import { defineStep, StepError } from '../engine/step.js';
 import { column, columnNames, nrow, numericColumn, tableFromColumns } from '../engine/table.js';
 import { isTable, type Cell, type Value } from '../engine/value.js';
 import { AnnualiseGap, annualPlan, applyPlan, roundSignificant, type YearPlan } from './kernels/annualise.js';
+import { paramColumns, requireInputColumns } from './lib/columns.js';
 
 /** Params of {@link annualise}. */
 export interface AnnualiseParams {
@@ -76,6 +77,12 @@ export const annualise = defineStep<AnnualiseParams>({
     growth: { description: 'Table summed by year into the growth series (only with after: growth).', optional: true },
   },
   outputs: { table: 'Table time, keys, values, source, basis for every requested year.' },
+  columns(ctx) {
+    const p = ctx.params;
+    requireInputColumns(ctx, 'data', ['time', 'keys', 'values'].flatMap((k) => paramColumns(p, k)));
+    if (p.after === 'growth') requireInputColumns(ctx, 'growth', ['growth_time', 'growth_value'].flatMap((k) => paramColumns(p, k)));
+    return { table: [p.time ?? 'year', ...(p.keys ?? ['sector']), ...p.values, 'source', 'basis'] };
+  },
   run(ctx) {
     const p = ctx.params;
     const data = ctx.inputs.data;

@@ -6,6 +6,7 @@
 import { defineStep } from '../engine/step.js';
 import { bindRows, nrow, withColumn } from '../engine/table.js';
 import { tableInput } from './lib/table-input.js';
+import { withColumns } from './lib/columns.js';
 
 /** Params of {@link bindRowsStep}. */
 export interface BindRowsParams {
@@ -25,6 +26,15 @@ export const bindRowsStep = defineStep<BindRowsParams>({
   },
   inputs: { '*': { description: 'Tables to stack; the input names are free.', optional: true } },
   outputs: { table: 'The stacked table.' },
+  columns(ctx) {
+    const out: string[] = [];
+    for (const name of Object.keys(ctx.inputs)) {
+      const cols = ctx.inputs[name];
+      if (!cols) return {};
+      for (const c of ctx.params.id ? withColumns(cols, [ctx.params.id]) : cols) if (!out.includes(c)) out.push(c);
+    }
+    return { table: out };
+  },
   run(ctx) {
     const tables = Object.keys(ctx.inputs).map((name) => {
       const t = tableInput(ctx, name, 'bind-rows');

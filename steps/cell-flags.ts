@@ -9,6 +9,7 @@ import { column, hasColumn, numericColumn, nrow, tableFromColumns, tableFromRows
 import { isTable, type Table } from '../engine/value.js';
 import { isCellStatus, noteText, STATUSES, summarise, variableCells, type SourceFlag } from './kernels/cell-flags.js';
 import { requireColumns, tableInput } from './lib/table-input.js';
+import { paramColumns, requireInputColumns } from './lib/columns.js';
 
 /** Params of {@link cellFlags}. */
 export interface CellFlagsParams {
@@ -60,6 +61,16 @@ export const cellFlags = defineStep<CellFlagsParams>({
     summary: 'Per variable: cells, real, derived, estimated, missing, where (the estimated cells by year), listed_in (params.where), note.',
     cells: 'Every variable cell: entity, time, variable, status, because (the non-real source cells and their methods).',
     note: 'One sentence (JSON string) for table notes: how many cells of each variable are estimated and where to look.',
+  },
+  columns(ctx) {
+    const p = ctx.params;
+    const named = ['entity', 'time'].flatMap((k) => paramColumns(p, k));
+    requireInputColumns(ctx, 'flags', named);
+    requireInputColumns(ctx, 'data', named);
+    return {
+      summary: ['variable', 'cells', 'real', 'derived', 'estimated', 'missing', 'where', 'listed_in', 'note'],
+      cells: [p.entity ?? 'province', p.time ?? 'year', 'variable', 'status', 'because'],
+    };
   },
   run(ctx) {
     const p = ctx.params;

@@ -7,6 +7,7 @@ import { column, hasColumn, numericColumn } from '../engine/table.js';
 import { isTable, type Value } from '../engine/value.js';
 import type { IoTable } from './io-types.js';
 import { requireIoTable } from './io-table.js';
+import { paramColumns, requireInputColumns } from './lib/columns.js';
 
 /** Params of {@link concordance}. */
 export interface ConcordanceParams {
@@ -55,6 +56,12 @@ export const concordance = defineStep<ConcordanceParams>({
   },
   inputs: { table: { description: 'The IoTable to map.' }, mapping: { description: 'Table from_code, to_code, weight.' } },
   outputs: { table: 'The IoTable in the target classification.' },
+  columns(ctx) {
+    const p = ctx.params;
+    // The weight column may be absent (every weight 1), so only the codes are required.
+    requireInputColumns(ctx, 'mapping', ['from_col', 'to_col'].flatMap((k) => paramColumns(p, k)));
+    return {};
+  },
   run(ctx) {
     const p = ctx.params;
     const src = requireIoTable(ctx.inputs.table, 'table');

@@ -8,6 +8,7 @@ import { column, numericColumn, tableFromColumns } from '../engine/table.js';
 import { isTable, type Table } from '../engine/value.js';
 import { requireIoTable } from './io-table.js';
 import { coefficients, flatten } from './kernels/io.js';
+import { requireInputColumns } from './lib/columns.js';
 
 /** Params of {@link controlTotals}. */
 export interface ControlTotalsParams {
@@ -82,6 +83,14 @@ export const controlTotals = defineStep<ControlTotalsParams>({
     regional: { description: 'Table province, year, gdp, tertiary.' },
   },
   outputs: { targets: 'Table sector, x, u, v, va (input `targets` of ras).' },
+  columns(ctx) {
+    const p = ctx.params;
+    const nc = { ...NAT, ...(p.national_columns ?? {}) };
+    const rc = { ...REG, ...(p.regional_columns ?? {}) };
+    requireInputColumns(ctx, 'national', Object.entries(nc).map(([k, v]) => [['national_columns', k], v] as const));
+    requireInputColumns(ctx, 'regional', Object.entries(rc).map(([k, v]) => [['regional_columns', k], v] as const));
+    return { targets: ['sector', 'x', 'u', 'v', 'va'] };
+  },
   run(ctx) {
     const p = ctx.params;
     const base = requireIoTable(ctx.inputs.base, 'base');

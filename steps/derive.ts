@@ -8,6 +8,7 @@ import { columnNames, nrow, withColumn } from '../engine/table.js';
 import type { Cell } from '../engine/value.js';
 import { compileRowExpression, toCell } from './lib/expression.js';
 import { tableInput } from './lib/table-input.js';
+import { checkExpression, withColumns } from './lib/columns.js';
 
 /** Params of {@link derive}. */
 export interface DeriveParams {
@@ -34,6 +35,18 @@ export const derive = defineStep<DeriveParams>({
   },
   inputs: { data: { description: 'The table to extend.' } },
   outputs: { table: 'The input table with the derived columns added (or replaced in place).' },
+  async columns(ctx) {
+    const input = ctx.inputs.data;
+    if (!input) return {};
+    const names = Object.keys(ctx.params.columns);
+    let available = [...input];
+    for (const [k, name] of names.entries()) {
+      const later = (n: string) => (names.indexOf(n) > k ? `\`${n}\` is derived only later, in \`columns\`; expressions see the columns derived above them` : undefined);
+      await checkExpression(ctx, ['columns', name], ctx.params.columns[name]!, 'data', available, later);
+      available = withColumns(available, [name]);
+    }
+    return { table: available };
+  },
   async run(ctx) {
     let table = tableInput(ctx, 'data', 'derive');
     const n = nrow(table);
@@ -48,7 +61,7 @@ export const derive = defineStep<DeriveParams>({
       for (let i = 0; i < n; i++) {
         let result: unknown;
         try {
-          result = expr.evaluate(get(i));
+          result = expr.evaluate(get(i), i);
         } catch (e) {
           if (e instanceof StepError) throw e;
           throw new StepError('expression-failed', `${what}: \`${source}\` failed at row ${i + 1}: ${(e as Error).message}`);

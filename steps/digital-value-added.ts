@@ -79,6 +79,10 @@ export const digitalValueAdded = defineStep<DigitalValueAddedParams>({
     summary: 'one row: the fan-out item keys, digital_va, idva, total_va, digital_share, idva_share',
     contributions: 'one row per sector: sector, role (digital|traditional|excluded), c, x, va, idva (null unless traditional)',
   },
+  columns: (ctx) => ({
+    summary: [...ctx.dims, 'digital_va', 'idva', 'total_va', 'digital_share', 'idva_share'],
+    contributions: ['sector', 'role', 'c', 'x', 'va', 'idva'],
+  }),
   run(ctx) {
     const io = ctx.inputs.io;
     if (!isIoTable(io)) throw new StepError('bad-input', 'input `io` must be an input-output table (kind "io-table"); connect it to an io-table, ras or concordance stage');

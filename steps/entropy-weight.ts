@@ -6,6 +6,7 @@ import { defineStep, StepError } from '../engine/step.js';
 import { column, hasColumn, numericColumn, tableFromColumns, withColumn } from '../engine/table.js';
 import { isTable, type Cell } from '../engine/value.js';
 import { entropyWeights, type Direction } from './kernels/entropy-weight.js';
+import { paramColumns, requireInputColumns, withColumns } from './lib/columns.js';
 
 /** One indicator and its direction. */
 export interface IndicatorSpec {
@@ -71,6 +72,18 @@ export const entropyWeight = defineStep<EntropyWeightParams>({
   outputs: {
     scores: 'the input table with the score column added',
     weights: 'indicator, direction, entropy, weight (with the period column first when pooled: false)',
+  },
+  columns(ctx) {
+    const p = ctx.params;
+    const named = Array.isArray(p.indicators)
+      ? p.indicators.map((s, i) => [['indicators', i, 'column'], s.column] as const)
+      : paramColumns(p, 'indicators', true);
+    const time = p.time ?? 'year';
+    const pooled = p.pooled ?? true;
+    requireInputColumns(ctx, 'data', [...named, ...(pooled ? [] : paramColumns(p, 'time'))]);
+    const input = ctx.inputs.data;
+    const weights = ['indicator', 'direction', 'entropy', 'weight'];
+    return { ...(input ? { scores: withColumns(input, [p.score_column ?? 'score']) } : {}), weights: pooled ? weights : [time, ...weights] };
   },
   run(ctx) {
     const data = ctx.inputs.data;

@@ -8,6 +8,7 @@ import { columnNames, filterRows, nrow } from '../engine/table.js';
 import type { Cell } from '../engine/value.js';
 import { compileRowExpression } from './lib/expression.js';
 import { tableInput } from './lib/table-input.js';
+import { checkExpression } from './lib/columns.js';
 
 /** Params of {@link filter}. */
 export interface FilterParams {
@@ -33,6 +34,12 @@ export const filter = defineStep<FilterParams>({
   },
   inputs: { data: { description: 'The table to filter.' } },
   outputs: { table: 'The rows that pass, in their original order.' },
+  async columns(ctx) {
+    const input = ctx.inputs.data;
+    if (!input) return {};
+    await checkExpression(ctx, ['where'], ctx.params.where, 'data', input);
+    return { table: input };
+  },
   async run(ctx) {
     const table = tableInput(ctx, 'data', 'filter');
     const { where } = ctx.params;
@@ -45,7 +52,7 @@ export const filter = defineStep<FilterParams>({
     for (let i = 0; i < n; i++) {
       let r: unknown;
       try {
-        r = expr.evaluate((col): Cell => cols.get(col)?.[i] ?? null);
+        r = expr.evaluate((col): Cell => cols.get(col)?.[i] ?? null, i);
       } catch (e) {
         if (e instanceof StepError) throw e;
         throw new StepError('expression-failed', `${what}: \`${where}\` failed at row ${i + 1}: ${(e as Error).message}`);

@@ -59,6 +59,8 @@ export const gras = defineStep<GrasParams>({
   outputs: { table: 'The balanced IoTable.', report: 'JSON {iterations, max_row_residual, max_col_residual, converged}.' },
   // A 42-sector table balances in a few ms: copying it to a worker costs more than it saves.
   heavy: (_params, inputs) => isIoTable(inputs.base) && inputs.base.sectors.length >= 200,
+  // Its outputs are an input-output table and JSON, not tables.
+  columns: () => ({}),
   run(ctx) {
     const p = ctx.params;
     const tol = p.tolerance ?? 0.001;

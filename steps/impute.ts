@@ -11,6 +11,7 @@ import type { Cell, Table } from '../engine/value.js';
 import { imputeSeries } from './kernels/impute.js';
 import type { Extrapolate, ImputeMethod } from './kernels/impute.js';
 import { requireColumns, tableInput } from './lib/table-input.js';
+import { paramColumns, requireInputColumns } from './lib/columns.js';
 
 /** Params of {@link impute}. */
 export interface ImputeParams {
@@ -42,6 +43,11 @@ export const impute = defineStep<ImputeParams>({
   outputs: {
     table: 'The input with the gaps filled (same rows and order).',
     filled: 'One row per filled cell: entity, time, column, value, method (linear, nearest or locf).',
+  },
+  columns(ctx) {
+    const input = ctx.inputs.data;
+    requireInputColumns(ctx, 'data', ['by', 'time', 'columns'].flatMap((k) => paramColumns(ctx.params, k)));
+    return { ...(input ? { table: input } : {}), filled: ['entity', 'time', 'column', 'value', 'method'] };
   },
   run(ctx) {
     const table = tableInput(ctx, 'data', 'impute');

@@ -18,6 +18,7 @@ export const ioCoefficients = defineStep<Record<string, never>>({
   params: { type: 'object', additionalProperties: false, properties: {} },
   inputs: { table: { description: 'An input-output table (IoTable).' } },
   outputs: { coefficients: 'Long table row, col, a.', zero_output: 'Table sector: the sectors with zero total output (their coefficients are 0).' },
+  columns: () => ({ coefficients: ['row', 'col', 'a'], zero_output: ['sector'] }),
   run(ctx) {
     const t = requireIoTable(ctx.inputs.table, 'table');
     const n = t.sectors.length;

@@ -8,6 +8,7 @@ import { column, columnNames, nrow, tableFromColumns } from '../engine/table.js'
 import { isTable, type Cell, type Value } from '../engine/value.js';
 import { isIoTable, type IoTable } from './io-types.js';
 import { balance } from './kernels/io.js';
+import { paramColumns, requireInputColumns } from './lib/columns.js';
 
 /** Params of {@link ioTable}. */
 export interface IoTableParams {
@@ -86,6 +87,14 @@ export const ioTable = defineStep<IoTableParams>({
   },
   inputs: { data: { description: 'Long table of cells: row code, column code, value (plus the filter columns).' } },
   outputs: { table: 'The input-output table (IoTable).', balance: 'Per sector: total_input, total_output, difference, relative.' },
+  columns(ctx) {
+    const p = ctx.params;
+    requireInputColumns(ctx, 'data', [
+      ...['row_col', 'col_col', 'value_col', 'meta_columns'].flatMap((k) => paramColumns(p, k)),
+      ...paramColumns(p, 'filter', true),
+    ]);
+    return { balance: ['sector', 'total_input', 'total_output', 'difference', 'relative'] };
+  },
   run(ctx) {
     const p = ctx.params;
     const data = ctx.inputs.data;

@@ -32,6 +32,8 @@ export const ioTotals = defineStep<IoTotalsParams>({
   },
   inputs: { table: { description: 'The IoTable (from io-table, concordance, ras, gras).' } },
   outputs: { totals: 'Table sector, output, value_added, intermediate_input, intermediate_use[, final_use], after the meta columns.' },
+  // final_use is there only when the input-output table has final use, which the data decide.
+  columns: () => ({ totals: { unknown: 'it has a `final_use` column only when the input-output table has final use' } }),
   run(ctx) {
     const t = requireIoTable(ctx.inputs.table, 'table');
     const n = t.sectors.length;

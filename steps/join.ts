@@ -9,6 +9,7 @@ import { defineStep, StepError } from '../engine/step.js';
 import { column, nrow } from '../engine/table.js';
 import type { Cell, Column, Table } from '../engine/value.js';
 import { requireColumns, tableInput } from './lib/table-input.js';
+import { requireInputColumns } from './lib/columns.js';
 
 /** Params of {@link join}. */
 export interface JoinParams {
@@ -82,6 +83,22 @@ export const join = defineStep<JoinParams>({
   },
   inputs: { left: { description: 'Left table.' }, right: { description: 'Right table.' } },
   outputs: { table: 'The joined table: key columns (left names), then left columns, then right columns.' },
+  columns(ctx) {
+    const { by, suffix = ['_x', '_y'] } = ctx.params;
+    const entries = Array.isArray(by) ? by.map((b, i) => ({ at: ['by', i], l: b, r: b, key: false })) : Object.entries(by).map(([l, r]) => ({ at: ['by', l], l, r, key: true }));
+    const okLeft = requireInputColumns(ctx, 'left', entries.map((e) => [e.at, e.l, e.key] as const));
+    const okRight = requireInputColumns(ctx, 'right', entries.map((e) => [e.at, e.r] as const));
+    const left = ctx.inputs.left;
+    const right = ctx.inputs.right;
+    if (!left || !right || !okLeft || !okRight) return {};
+    // As assemble() below builds it.
+    const [sx, sy] = typeof suffix === 'string' ? ['', suffix] : suffix;
+    const lk = entries.map((e) => e.l);
+    const rk = entries.map((e) => e.r);
+    const rightOther = right.filter((c) => !rk.includes(c));
+    const clash = new Set(rightOther.filter((c) => left.includes(c)));
+    return { table: [...left.map((c) => (lk.includes(c) || !clash.has(c) ? c : c + sx)), ...rightOther.map((c) => (clash.has(c) ? c + sy : c))] };
+  },
   run(ctx) {
     const left = tableInput(ctx, 'left', 'join');
     const right = tableInput(ctx, 'right', 'join');

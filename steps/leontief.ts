@@ -45,6 +45,7 @@ export const leontief = defineStep<Record<string, never>>({
   params: { type: 'object', additionalProperties: false, properties: {} },
   inputs: { table: { description: 'An IoTable, or a long table row, col, a.' } },
   outputs: { inverse: 'Long table row, col, l.', multipliers: 'Table sector, output_multiplier.' },
+  columns: () => ({ inverse: ['row', 'col', 'l'], multipliers: ['sector', 'output_multiplier'] }),
   run(ctx) {
     const input = ctx.inputs.table;
     let sectors: string[];

@@ -6,6 +6,7 @@ import { defineStep, StepError } from '../engine/step.js';
 import { column, numericColumn, withColumn } from '../engine/table.js';
 import { isTable, type Cell, type Table } from '../engine/value.js';
 import { locationQuotient as kernel, sampleTotals } from './kernels/location-quotient.js';
+import { paramColumns, requireInputColumns, withColumns } from './lib/columns.js';
 
 /** Params of `location-quotient`. */
 export interface LocationQuotientParams {
@@ -49,6 +50,13 @@ export const locationQuotient = defineStep<LocationQuotientParams>({
     national: { description: 'with `national: given`: a table with the period, practitioners and employment columns (same names), one row per period', optional: true },
   },
   outputs: { data: 'the input table with the lq column added' },
+  columns(ctx) {
+    const p = ctx.params;
+    requireInputColumns(ctx, 'data', ['group', 'time', 'practitioners', 'employment'].flatMap((k) => paramColumns(p, k)));
+    if (p.national === 'given') requireInputColumns(ctx, 'national', ['time', 'practitioners', 'employment'].flatMap((k) => paramColumns(p, k)));
+    const input = ctx.inputs.data;
+    return input ? { data: withColumns(input, [p.lq_column ?? 'lq']) } : {};
+  },
   run(ctx) {
     const data = ctx.inputs.data;
     if (!isTable(data)) throw new StepError('bad-input', 'input `data` must be a table');

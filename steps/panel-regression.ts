@@ -2,8 +2,10 @@
  * `panel-regression`: pooled OLS, fixed effects (within), between or Swamy–Arora random
  * effects on a long panel table, agreeing with R plm 2.6 (see docs/steps/panel.md).
  */
-import { defineStep, StepError, type JsonSchema } from '../engine/step.js';
-import { column, numericColumn, tableFromColumns } from '../engine/table.js';
+import { defineStep, StepError, type ColumnsContext, type JsonSchema } from '../engine/step.js';
+import { paramColumns, requireInputColumns } from './lib/columns.js';
+import { missingParamColumnsText } from '../engine/column-list.js';
+import { column, columnNames, numericColumn, tableFromColumns } from '../engine/table.js';
 import { isTable, type Cell, type Json, type Table, type Value } from '../engine/value.js';
 import { fitPanel, type Coefficient, type PanelFit, type PanelModelKind } from './kernels/panel-model.js';
 import { panelIndex, type PanelEffect, type PanelIndex } from './kernels/panel.js';
@@ -63,6 +65,11 @@ function codeOf(values: Cell[], keep: number[], sortKeys: boolean): { codes: Int
 export function readPanel(data: Value | undefined, p: { y: string; x: string[]; entity: string; time: string }): PanelData {
   if (!isTable(data)) throw new StepError('bad-input', 'input `data` must be a table with one row per entity and period');
   const where = 'input `data`';
+  // Validation checks these before running (requirePanelColumns); this is for data that differ from what it saw.
+  const have = new Set(columnNames(data));
+  const named = [{ param: 'y', name: p.y }, ...p.x.map((name, i) => ({ param: `x[${i}]`, name })), { param: 'entity', name: p.entity }, { param: 'time', name: p.time }];
+  const missing = named.filter((m) => !have.has(m.name));
+  if (missing.length > 0) throw new StepError('missing-column', missingParamColumnsText(where, missing, columnNames(data)));
   const yAll = numericColumn(data, p.y, where);
   const xAll = p.x.map((name) => numericColumn(data, name, where));
   const ent = column(data, p.entity, where);
@@ -98,6 +105,11 @@ export function readPanel(data: Value | undefined, p: { y: string; x: string[]; 
   }
   const pick = (c: Float64Array) => Float64Array.from(keep, (i) => c[i]!);
   return { y: pick(yAll), x: xAll.map(pick), index: panelIndex(e.codes, t.codes, e.levels.length, t.levels.length), droppedRows: yAll.length - keep.length };
+}
+
+/** Checks before running that y, x, entity and time are columns of input `data` (panel-regression, panel-tests). */
+export function requirePanelColumns(ctx: ColumnsContext<Pick<PanelRegressionParams, 'y' | 'x' | 'entity' | 'time'>>): void {
+  requireInputColumns(ctx, 'data', ['y', 'x', 'entity', 'time'].flatMap((k) => paramColumns(ctx.params, k)));
 }
 
 /** Coefficient → JSON record with snake_case names. */
@@ -195,6 +207,10 @@ export const panelRegression = defineStep<PanelRegressionParams>({
   outputs: {
     model: 'Fitted model (JSON): coefficients, vcov matrix, fit statistics; see docs/steps/panel.md.',
     coefficients: 'Coefficients as a table (term, estimate, std_error, statistic, p_value).',
+  },
+  columns(ctx) {
+    requirePanelColumns(ctx);
+    return { coefficients: ['term', 'estimate', 'std_error', 'statistic', 'p_value'] };
   },
   run(ctx) {
     const p = ctx.params;

@@ -14,7 +14,7 @@ import type { Json } from '../engine/value.js';
 import { chiSquaredUpper, fUpper } from './kernels/distributions.js';
 import { matrix, symmetricEigen } from './kernels/linalg.js';
 import type { PanelFit } from './kernels/panel-model.js';
-import { fitFromParams, panelVariableSchema, readPanel, type PanelRegressionParams } from './panel-regression.js';
+import { fitFromParams, panelVariableSchema, readPanel, requirePanelColumns, type PanelRegressionParams } from './panel-regression.js';
 
 /** Params of panel-tests. */
 export interface PanelTestsParams {
@@ -99,6 +99,10 @@ export const panelTests = defineStep<PanelTestsParams>({
   outputs: {
     tests: 'JSON: {f_individual: {statistic, df1, df2, p_value}, hausman: {statistic, df, p_value, terms, warning?, method?}}.',
     table: 'The tests as a table (test, statistic, df1, df2, p_value, note).',
+  },
+  columns(ctx) {
+    requirePanelColumns(ctx);
+    return { table: ['test', 'statistic', 'df1', 'df2', 'p_value', 'note'] };
   },
   run(ctx) {
     const p = ctx.params;

@@ -1,9 +1,11 @@
 /**
  * paper-comparison: our results beside the published ones (the paper's Tables 2 and 5):
  * each province's average agglomeration and rank, ours vs the paper's, with Spearman's
- * rank correlation; and the fixed-effects coefficients' signs and significance. Writes a
- * Markdown report (results/comparison.md in the default job) that repeats which inputs
- * are synthetic, so no one mistakes the comparison for a replication on real data only.
+ * rank correlation; and our model's coefficients' signs and significance, under a heading
+ * that names our estimator (from the model's own `model` and `effect` fields), with the terms
+ * that could not be matched listed by name. Writes a Markdown report (results/comparison.md
+ * in the default job) that repeats which inputs are synthetic, so no one mistakes the
+ * comparison for a replication on real data only.
  */
 import { own } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
@@ -11,6 +13,7 @@ import { column, numericColumn, tableFromRows } from '../engine/table.js';
 import { isTable, type Json, type Table, type Value } from '../engine/value.js';
 import { estimatesListedIn } from './cell-flags.js';
 import { spearman } from './kernels/rank.js';
+import { capitalize, estimatorAdjective, estimatorName, modelFacts } from './lib/model-label.js';
 import { markdownTable } from './lib/markdown.js';
 import { tableInput } from './lib/table-input.js';
 
@@ -21,7 +24,21 @@ export interface PaperComparisonParams {
   synthetic: string[];
   ours_label: string;
   paper_stars: Record<string, number>;
+  paper_estimator?: { model: string; effect?: string };
   note?: string;
+}
+
+/** Names a constant goes by: ours ("(Intercept)"), Stata's ("_cons") and others'. */
+const CONSTANT_TERMS = new Set(['(Intercept)', '_cons', 'const', 'constant', 'Constant', 'intercept', 'Intercept']);
+
+/** The terms of the two models that were not compared, by name. */
+interface Unmatched {
+  /** Our terms the paper's Table 5 does not have. */
+  ours: string[];
+  /** The paper's terms our model has no estimate for. */
+  paper: string[];
+  /** The paper's name for its constant, when it prints one (a constant is never compared). */
+  paperConstant?: string;
 }
 
 interface Coef { term: string; estimate: number; statistic: number; p_value: number }
@@ -36,8 +53,8 @@ const f3 = (x: number | null | undefined) => (typeof x === 'number' && Number.is
 
 export const paperComparison = defineStep<PaperComparisonParams>({
   name: 'paper-comparison',
-  version: '1.5',
-  description: "Compares our ranking and fixed-effects model with the paper's published Tables 2 and 5: Spearman's rank correlation of the provinces' average agglomeration, and agreement of coefficient signs and significance.",
+  version: '1.6',
+  description: "Compares our ranking and panel model with the paper's published Tables 2 and 5: Spearman's rank correlation of the provinces' average agglomeration, and agreement of coefficient signs and significance, with the terms that could not be matched named.",
   params: {
     type: 'object',
     properties: {
@@ -47,6 +64,13 @@ export const paperComparison = defineStep<PaperComparisonParams>({
       ours_label: { type: 'string', default: 'agglo', description: 'Column heading for our results.' },
       note: { type: 'string', description: 'A closing paragraph for the report (e.g. where the comparison of variants is).' },
       paper_stars: { type: 'object', additionalProperties: { type: 'number' }, default: { '*': 0.05, '**': 0.01, '***': 0.001 }, description: "The paper's star legend: mark → p threshold (a term is significant at alpha when its threshold ≤ alpha)." },
+      paper_estimator: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['model'],
+        properties: { model: { type: 'string' }, effect: { type: 'string' } },
+        description: "The estimator of the paper's Table 5, as panel-regression names it (e.g. `{model: within, effect: individual}`); when ours differs, the report says the coefficients come from different estimators.",
+      },
     },
     additionalProperties: false,
   },
@@ -54,7 +78,7 @@ export const paperComparison = defineStep<PaperComparisonParams>({
     ranking: { description: 'Our ranking: entity code, mean, rank (output `ranking` of the rank step).' },
     names: { description: 'Table code, name_en mapping our entity codes to the names used in the paper.' },
     paper_ranking: { description: "The paper's Table 2: rank, region, average_agglomeration." },
-    model: { description: 'Our fixed-effects model (output `model` of panel-regression).' },
+    model: { description: 'Our model (output `model` of panel-regression); its `model` and `effect` fields name it in the report.' },
     paper_model: { description: "The paper's Table 5: term, coefficient, t_stat, stars." },
     table4: { description: 'Our Table 4 (output of describe: variable, mean, sd, …): the mean and SD of the first variable (idt) are compared with the paper\'s.', optional: true },
     paper_table4: { description: "The paper's Table 4: symbol, mean, sd.", optional: true },
@@ -63,10 +87,15 @@ export const paperComparison = defineStep<PaperComparisonParams>({
     estimates: { description: 'The `summary` output of cell-flags: how many cells of each variable are estimated, said at the top of the report.', optional: true },
   },
   outputs: {
-    summary: 'JSON: spearman, n, top provinces (ours, paper), sign and significance agreement, idt mean and SD, F and Hausman (ours and the paper\'s, when given), estimated cells per variable ("idt: 172 of 390", variables with none left out), synthetic inputs.',
+    summary: 'JSON: spearman, n, top provinces (ours, paper), our estimator, sign and significance agreement, terms_not_in_paper and paper_terms_not_estimated (by name), idt mean and SD, F and Hausman (ours and the paper\'s, when given), estimated cells per variable ("idt: 172 of 390", variables with none left out), synthetic inputs.',
     ranking: 'Table: province, name, our mean and rank, the paper\'s mean and rank, rank difference.',
-    coefficients: 'Table: term, our estimate/t, the paper\'s coefficient/t, same sign, same significance.',
+    coefficients: 'Table: term, our estimate/t, the paper\'s coefficient/t, same sign, same significance (terms both models have).',
   },
+  // As run() below builds them (a comparison with no matching term has no coefficient rows, and no columns).
+  columns: () => ({
+    ranking: ['province', 'name', 'mean', 'rank', 'paper_mean', 'paper_rank', 'rank_diff'],
+    coefficients: ['term', 'estimate', 't', 'significant', 'paper_coefficient', 'paper_t', 'paper_significant', 'same_sign', 'same_significance'],
+  }),
   run(ctx) {
     const p = ctx.params;
     const ours = tableInput(ctx, 'ranking', 'paper-comparison');
@@ -105,6 +134,14 @@ export const paperComparison = defineStep<PaperComparisonParams>({
     const pT = numericColumn(pm, 't_stat', 'input `paper_model`');
     const pStars = column(pm, 'stars', 'input `paper_model`');
     const mine = new Map(modelCoefficients(ctx.inputs.model).map((c) => [c.term, c]));
+    const paperTerms = new Set(pTerm.map(String));
+    const terms: Unmatched = {
+      ours: [...mine.keys()].filter((t) => !CONSTANT_TERMS.has(t) && !paperTerms.has(t)),
+      paper: [...paperTerms].filter((t) => !CONSTANT_TERMS.has(t) && !mine.has(t)),
+      paperConstant: [...paperTerms].find((t) => CONSTANT_TERMS.has(t) && !mine.has(t)),
+    };
+    if (terms.ours.length > 0 || terms.paper.length > 0) ctx.note(`paper-comparison: ${unmatchedText(terms).join(' ')}`);
+    const facts = modelFacts(ctx.inputs.model);
     const coefRows: Record<string, string | number | boolean | null>[] = [];
     let sameSign = 0;
     let sameSig = 0;
@@ -135,16 +172,45 @@ export const paperComparison = defineStep<PaperComparisonParams>({
     const summary: Json = {
       spearman: rho, n: xs.length,
       top_ours: top(oursTop), top_paper: top(paperTop),
+      ...(estimatorName(facts) !== undefined ? { estimator: estimatorName(facts)! } : {}),
       coefficients_compared: compared, same_sign: sameSign, same_significance: sameSig,
+      terms_not_in_paper: terms.ours, paper_terms_not_estimated: terms.paper,
       ...extra.summary,
       synthetic: p.synthetic,
     };
-    if (p.path) ctx.writeFile(p.path, report(p, rho, xs.length, ranking, coefficients, sameSign, sameSig, compared, extra));
+    if (p.path) ctx.writeFile(p.path, report(p, rho, xs.length, ranking, coefficients, { sameSign, sameSig, compared, unmatched: terms, heading: coefficientHeading(facts), caution: estimatorCaution(facts, p.paper_estimator) }, extra));
     return { summary, ranking, coefficients };
   },
 });
 
-function report(p: PaperComparisonParams, rho: number, n: number, ranking: Table, coefs: Table, sameSign: number, sameSig: number, compared: number, extra: Extra): string {
+/** "Terms not in the paper's Table 5: urban_sq." and "Paper terms without an estimate here: urban." (those that apply). */
+function unmatchedText(u: Unmatched): string[] {
+  return [
+    ...(u.ours.length > 0 ? [`Terms not in the paper's Table 5: ${u.ours.join(', ')}.`] : []),
+    ...(u.paper.length > 0 ? [`Paper terms without an estimate here: ${u.paper.join(', ')}.`] : []),
+  ];
+}
+
+/** "Individual fixed-effects coefficients (Table 5)", from our model's own fields. */
+function coefficientHeading(facts: ReturnType<typeof modelFacts>): string {
+  const kind = estimatorAdjective(facts);
+  return `${kind === undefined ? 'Coefficients' : `${capitalize(kind)} coefficients`} (Table 5)`;
+}
+
+/** A caution when our estimator is not the paper's (param paper_estimator), else ''. */
+function estimatorCaution(facts: ReturnType<typeof modelFacts>, paper: PaperComparisonParams['paper_estimator']): string {
+  if (!paper) return '';
+  const theirs = estimatorName({ model: paper.model, effect: paper.effect });
+  const ours = estimatorName(facts);
+  if (ours === undefined || ours === theirs) return '';
+  return `> The paper's Table 5 is estimated with ${theirs}, ours with ${ours}: the coefficients come from different estimators.`;
+}
+
+/** The coefficient comparison's counts and labels, for the Markdown report. */
+interface CoefSection { sameSign: number; sameSig: number; compared: number; unmatched: Unmatched; heading: string; caution: string }
+
+function report(p: PaperComparisonParams, rho: number, n: number, ranking: Table, coefs: Table, c: CoefSection, extra: Extra): string {
+  const { sameSign, sameSig, compared } = c;
   const get = (t: Table, name: string, i: number) => t.columns.find((c) => c.name === name)?.values[i] ?? null;
   const rankRows = ranking.columns[0]!.values.map((_, i) => [String(get(ranking, 'name', i) ?? get(ranking, 'province', i)), f3(get(ranking, 'mean', i) as number), String(get(ranking, 'rank', i)), f3(get(ranking, 'paper_mean', i) as number | null), String(get(ranking, 'paper_rank', i) ?? 'NA'), String(get(ranking, 'rank_diff', i) ?? 'NA')]);
   const yes = (b: unknown) => (b ? 'yes' : 'no');
@@ -159,9 +225,10 @@ function report(p: PaperComparisonParams, rho: number, n: number, ranking: Table
     `Spearman's rank correlation of the provinces' average agglomeration, ours vs the paper's: **${f3(rho)}** (n = ${n}).`,
     '',
     markdownTable(['province', `${p.ours_label} mean`, `${p.ours_label} rank`, 'paper mean', 'paper rank', 'rank difference'], rankRows, [false, true, true, true, true, true]),
-    '## Fixed-effects coefficients (Table 5)',
+    `## ${c.heading}`,
     '',
-    `Same sign: ${sameSign} of ${compared}; same significance at ${p.alpha}: ${sameSig} of ${compared}.`,
+    ...(c.caution ? [c.caution, ''] : []),
+    `Same sign: ${sameSign} of ${compared}; same significance at ${p.alpha}: ${sameSig} of ${compared}.${[...unmatchedText(c.unmatched), ...(c.unmatched.paperConstant !== undefined ? [`The constant (\`${c.unmatched.paperConstant}\` in the paper) is not compared.`] : [])].map((t) => ` ${t}`).join('')}`,
     '',
     markdownTable(['term', `${p.ours_label} estimate`, `${p.ours_label} t`, 'paper coefficient', 'paper t', 'same sign', 'same significance'], coefRows, [false, true, true, true, true, false, false]),
     ...extra.statLines(p.ours_label),

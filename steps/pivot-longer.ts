@@ -7,6 +7,7 @@ import { nrow } from '../engine/table.js';
 import type { Cell, Column } from '../engine/value.js';
 import { parseNumber } from '../engine/csv.js';
 import { requireColumns, tableInput } from './lib/table-input.js';
+import { paramColumns, requireInputColumns } from './lib/columns.js';
 
 /** Params of {@link pivotLonger}. */
 export interface PivotLongerParams {
@@ -38,6 +39,12 @@ export const pivotLonger = defineStep<PivotLongerParams>({
   },
   inputs: { data: { description: 'The wide table.' } },
   outputs: { table: 'The long table: id columns, then names_to, then values_to.' },
+  columns(ctx) {
+    const input = ctx.inputs.data;
+    const { cols, names_to = 'name', values_to = 'value' } = ctx.params;
+    if (!input || !requireInputColumns(ctx, 'data', paramColumns(ctx.params, 'cols'))) return {};
+    return { table: [...input.filter((c) => !cols.includes(c)), names_to, values_to] };
+  },
   run(ctx) {
     const table = tableInput(ctx, 'data', 'pivot-longer');
     const { cols, names_to = 'name', values_to = 'value', names_prefix = '', names_numeric = false, values_drop_na = false } = ctx.params;

@@ -7,6 +7,7 @@ import { defineStep, StepError } from '../engine/step.js';
 import { column, nrow } from '../engine/table.js';
 import type { Cell, Column } from '../engine/value.js';
 import { requireColumns, tableInput } from './lib/table-input.js';
+import { paramColumns, requireInputColumns } from './lib/columns.js';
 
 /** Params of {@link pivotWider}. */
 export interface PivotWiderParams {
@@ -36,6 +37,10 @@ export const pivotWider = defineStep<PivotWiderParams>({
   },
   inputs: { data: { description: 'The long table.' } },
   outputs: { table: 'The wide table: id columns, then one column per name.' },
+  columns(ctx) {
+    requireInputColumns(ctx, 'data', [...paramColumns(ctx.params, 'names_from'), ...paramColumns(ctx.params, 'values_from'), ...paramColumns(ctx.params, 'id_cols')]);
+    return { table: { unknown: `its new columns are the values of \`${ctx.params.names_from}\`, known only when it runs` } };
+  },
   run(ctx) {
     const table = tableInput(ctx, 'data', 'pivot-wider');
     const { names_from, values_from, names_prefix = '', values_fill = null } = ctx.params;

@@ -8,6 +8,7 @@
 import { defineStep, StepError } from '../engine/step.js';
 import { column, numericColumn, withColumn } from '../engine/table.js';
 import { isTable, type Cell } from '../engine/value.js';
+import { paramColumns, requireInputColumns, withColumns } from './lib/columns.js';
 
 /** Params of `practitioners`. */
 export interface PractitionersParams {
@@ -50,6 +51,12 @@ export const practitioners = defineStep<PractitionersParams>({
   },
   inputs: { data: { description: 'a table with province, year, idva, gdp and employment columns' } },
   outputs: { data: 'the input table with productivity and practitioners columns added' },
+  columns(ctx) {
+    const p = ctx.params;
+    requireInputColumns(ctx, 'data', ['province', 'year', 'idva', 'gdp', 'employment'].flatMap((k) => paramColumns(p, k)));
+    const input = ctx.inputs.data;
+    return input ? { data: withColumns(input, [p.productivity_column ?? 'productivity', p.practitioners_column ?? 'practitioners']) } : {};
+  },
   run(ctx) {
     const data = ctx.inputs.data;
     if (!isTable(data)) throw new StepError('bad-input', 'input `data` must be a table');

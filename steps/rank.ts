@@ -8,6 +8,7 @@ import { isTable, type Cell, type Table } from '../engine/value.js';
 
 export { rankValues, type TiesMethod } from './kernels/rank.js';
 import { rankValues, type TiesMethod } from './kernels/rank.js';
+import { paramColumns, requireInputColumns } from './lib/columns.js';
 
 /** Params of `rank`. */
 export interface RankParams {
@@ -62,6 +63,11 @@ export const rank = defineStep<RankParams>({
   outputs: {
     ranking: 'entity, mean, rank; sorted by rank (ties in first-seen order)',
     wide: 'one row per entity (first-seen order), one column per period (ascending), like Table 1',
+  },
+  columns(ctx) {
+    const p = ctx.params;
+    requireInputColumns(ctx, 'data', ['entity', 'time', 'value'].flatMap((k) => paramColumns(p, k)));
+    return { ranking: [p.entity ?? 'province', p.mean_column ?? 'mean', p.rank_column ?? 'rank'], wide: { unknown: 'it has a column for each period found in the data' } };
   },
   run(ctx) {
     const data = ctx.inputs.data;

@@ -132,6 +132,8 @@ export const ras = defineStep<RasParams>({
     targets: { description: 'Table sector, x, u, v or JSON {x, u, v} in the base sector order.' },
   },
   outputs: { table: 'The updated IoTable.', report: 'JSON {iterations, max_row_residual, max_col_residual, converged}.' },
+  // Its outputs are an input-output table and JSON, not tables.
+  columns: () => ({}),
   run(ctx) {
     const p = ctx.params;
     const tol = p.tolerance ?? 0.001;

@@ -1,10 +1,12 @@
 /**
  * read-csv: loads a CSV file into a table (RFC 4180; typing rules in engine/csv.ts).
  */
+import { columnHint } from '../engine/column-list.js';
 import { readCsvFile } from '../engine/csv.js';
 import { own } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
 import type { Table } from '../engine/value.js';
+import { paramColumns } from './lib/columns.js';
 
 /** Params of {@link readCsv}. */
 export interface ReadCsvParams {
@@ -40,6 +42,16 @@ export const readCsv = defineStep<ReadCsvParams>({
   },
   inputs: {},
   outputs: { table: 'The file as a table.' },
+  columns(ctx) {
+    const { path, rename = {} } = ctx.params;
+    if (path.includes('${')) return { table: { unknown: 'its file name depends on an item known only when it runs' } };
+    const header = ctx.csvHeader(path);
+    if (!header) return { table: { unknown: `the header of \`${path}\` could not be read before running` } };
+    for (const [at, name, key] of [...paramColumns(ctx.params, 'strings'), ...paramColumns(ctx.params, 'rename', true)]) {
+      if (!header.includes(name)) ctx.unknownColumn({ at, name, columns: header, file: path, ...(key ? { key } : {}) });
+    }
+    return { table: header.map((c) => own(rename, c) ?? c) };
+  },
   run(ctx) {
     const { path, strings = [], rename = {} } = ctx.params;
     const table = readCsvFile(ctx.resolvePath(path), { file: path, strings });
@@ -51,7 +63,7 @@ function renameColumns(t: Table, rename: Record<string, string>, file: string): 
   const names = t.columns.map((c) => c.name);
   for (const old of Object.keys(rename)) {
     if (!names.includes(old)) {
-      throw new StepError('missing-column', `${file}: \`rename\` lists column \`${old}\`, which the file does not have; columns are: ${names.join(', ')}`);
+      throw new StepError('missing-column', `${file}: \`rename\` lists column \`${old}\`, which the file does not have; ${columnHint(old, names)}`);
     }
   }
   const columns = t.columns.map((c) => ({ name: own(rename, c.name) ?? c.name, values: c.values }));

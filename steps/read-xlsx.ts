@@ -114,6 +114,8 @@ export const readXlsx = defineStep<ReadXlsxParams>({
   },
   inputs: {},
   outputs: { table: 'The sheet (or range) as a table.' },
+  // The header is in the workbook, which is unzipped and parsed only when the stage runs.
+  columns: () => ({ table: { unknown: 'the workbook is read only when the stage runs' } }),
   async run(ctx) {
     const p = ctx.params;
     const file = p.path;

@@ -2,13 +2,17 @@
  * `regression-table`: several fitted models side by side, like Stata's esttab or R's
  * modelsummary — coefficients with stars, t statistics or standard errors in parentheses,
  * N / R² / adjusted R² rows and, optionally, the model-choice tests from panel-tests.
- * Writes Markdown, LaTeX and CSV files under results/ when `path` is given.
+ * Writes Markdown, LaTeX and CSV files under results/ when `path` is given. The title, the
+ * column headings and the note are made from the models' own `y`, `model`, `effect`, `vcov`
+ * and `distribution` fields unless given, so they follow an edit of the models' params.
  */
+import { capitalize, estimatorAdjective, estimatorTag, listText, modelFacts, staleEstimators, vcovPhrase, type ModelFacts } from './lib/model-label.js';
 import { joinNotes, notesInput } from './lib/note-input.js';
 import { dict, own } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
 import { tableFromColumns } from '../engine/table.js';
 import type { Json, Value } from '../engine/value.js';
+import { withColumns } from './lib/columns.js';
 
 /** Params of regression-table. */
 export interface RegressionTableParams {
@@ -21,6 +25,7 @@ export interface RegressionTableParams {
   digits: number;
   include: ('nobs' | 'r2' | 'adj_r2' | 'constant' | 'tests')[];
   title?: string;
+  number?: string;
   note?: string;
   path?: string;
 }
@@ -54,6 +59,47 @@ function texCell(s: string): string {
   return s.replace(/\\/g, '\\textbackslash{}').replace(/([&%$#_{}])/g, '\\$1').replace(/\^/g, '\\^{}').replace(/\*+/g, (m) => `\\sym{${m}}`).replace(/R²/g, 'R$^2$');
 }
 
+const unique = (xs: (string | undefined)[]): string[] => [...new Set(xs.filter((x): x is string => x !== undefined))];
+
+/**
+ * The title made from the models themselves: "Individual fixed-effects regression of idt",
+ * "Pooled OLS and individual random-effects regressions of idt"; undefined when the models
+ * say neither their estimator nor their dependent variable.
+ */
+export function madeTitle(facts: readonly ModelFacts[]): string | undefined {
+  const kinds = facts.every((f) => f.model !== undefined) ? unique(facts.map(estimatorAdjective)) : [];
+  const ys = unique(facts.map((f) => f.y));
+  if (kinds.length === 0 && ys.length === 0) return undefined;
+  const what = `${facts.length > 1 ? 'regressions' : 'regression'}${ys.length > 0 ? ` of ${listText(ys)}` : ''}`;
+  return capitalize(kinds.length > 0 ? `${listText(kinds)} ${what}` : what);
+}
+
+/** A column heading made from the model: "idt (FE)", "idt (RE)", "idt (OLS)"; the input name when the model says too little. */
+function madeHeading(name: string, f: ModelFacts): string {
+  const tag = estimatorTag(f);
+  return f.y !== undefined && tag !== undefined ? `${f.y} (${tag})` : name;
+}
+
+/**
+ * What the parentheses hold and how the standard errors were computed, from the models:
+ * "t statistics", "z statistics" (normal-based inference, e.g. random effects), clustered
+ * standard errors named per column when the models differ.
+ */
+function statisticNote(statistic: 't' | 'se', facts: readonly ModelFacts[], heads: readonly string[]): string {
+  const normal = heads.filter((_, i) => facts[i]!.distribution === 'normal');
+  const what = statistic === 'se' ? 'Standard errors in parentheses'
+    : normal.length === 0 ? 't statistics in parentheses'
+      : normal.length === heads.length ? 'z statistics in parentheses'
+        : `t statistics in parentheses, z statistics for ${listText(normal)}`;
+  const phrases = facts.map(vcovPhrase);
+  const groups = unique(phrases.map((ph) => ph ?? 'classical standard errors'));
+  let vcov = '';
+  if (phrases.some((ph) => ph !== undefined)) {
+    vcov = groups.length === 1 ? `; ${groups[0]}` : `; ${groups.map((g) => `${g} in ${listText(heads.filter((_, i) => (phrases[i] ?? 'classical standard errors') === g))}`).join(', ')}`;
+  }
+  return `${what}${vcov}`;
+}
+
 /** Renders the lines as Markdown. */
 function markdown(title: string | undefined, heads: string[], lines: Line[], note: string): string {
   const out: string[] = [];
@@ -81,7 +127,7 @@ function latex(title: string | undefined, heads: string[], lines: Line[], note: 
 /** The regression-table step. */
 export const regressionTable = defineStep<RegressionTableParams>({
   name: 'regression-table',
-  version: '1.2.0',
+  version: '1.3.0',
   description: 'Models side by side (like esttab/modelsummary): coefficients with stars, t or SE in parentheses, N, R², tests; writes .md/.tex/.csv.',
   params: {
     type: 'object',
@@ -89,25 +135,37 @@ export const regressionTable = defineStep<RegressionTableParams>({
     properties: {
       columns: { type: 'array', items: { type: 'string' }, description: 'Model input names in column order (others follow in input order).' },
       order: { type: 'array', items: { type: 'string' }, description: 'Terms in row order (others follow in first-seen order). Use "(Intercept)" for the constant.' },
-      column_labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'Input name → column heading (default: the input name).' },
+      column_labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'Input name → column heading (default: made from the model, e.g. "idt (FE)", "idt (RE)", "idt (OLS)"; the input name for a model without `y` and `model` fields).' },
       labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'Term → row label.' },
       statistic: { enum: ['t', 'se'], default: 't', description: 'What goes in parentheses under each estimate.' },
       stars: { type: 'object', additionalProperties: { type: 'number' }, default: { '*': 0.05, '**': 0.01, '***': 0.001 }, description: 'Mark → p threshold (p < threshold); the paper: * 0.05, ** 0.01, *** 0.001.' },
       digits: { type: 'integer', minimum: 0, maximum: 10, default: 3, description: 'Decimals shown.' },
       include: { type: 'array', items: { enum: ['nobs', 'r2', 'adj_r2', 'constant', 'tests'] }, default: ['constant', 'nobs', 'r2', 'adj_r2', 'tests'], description: 'Extra rows.' },
-      title: { type: 'string', description: 'Table title.' },
+      title: { type: 'string', description: 'Table title (default: made from the models, e.g. "Individual fixed-effects regression of idt"; a title you write is not checked beyond a note when it names another estimator).' },
+      number: { type: 'string', description: 'Put before the title with a full stop, e.g. "Table 5" gives "Table 5. Individual fixed-effects regression of idt".' },
       note: { type: 'string', description: 'Extra text for the table note (e.g. which inputs are synthetic).' },
       path: { type: 'string', description: 'Results path prefix, e.g. results/table5_regression: writes .md, .tex and .csv.' },
     },
   },
   inputs: {
-    '*': { description: 'Any other input name is a model (the `model` output of panel-regression); the name is the column heading.', optional: true },
+    '*': { description: 'Any other input name is a model (the `model` output of panel-regression); its column heading is made from the model (`y`, `model`, `effect`), or taken from column_labels.', optional: true },
     tests: { description: 'The `tests` output of panel-tests (optional), shown as rows.', optional: true },
     notes: { description: 'Text appended to the note (e.g. the `note` output of cell-flags), or a table with a `note` column.', optional: true },
   },
   outputs: {
     table: 'The table as a Table (term, then one text column per model).',
     json: 'JSON: {title, columns, rows: [{term, kind, cells}], note}.',
+  },
+  columns(ctx) {
+    // As run() below: the model inputs, those in params.columns first, headed by their labels.
+    const p = ctx.params;
+    const given = Object.keys(ctx.inputs).filter((n) => n !== 'tests' && n !== 'notes');
+    const names = [...(p.columns ?? []), ...given.filter((n) => !(p.columns ?? []).includes(n))];
+    // A heading not in column_labels is made from the fitted model ("idt (FE)"), known only when it runs.
+    const labels = names.map((n) => own(p.column_labels, n));
+    if (labels.some((l) => l === undefined)) return { table: { unknown: 'its headings are made from the fitted models (y, model, effect)' } };
+    const heads = labels as string[];
+    return { table: withColumns(['term'], heads.map((h, i) => (heads.indexOf(h) !== heads.lastIndexOf(h) ? `${h} [${names[i]}]` : h))) };
   },
   run(ctx) {
     const p = ctx.params;
@@ -125,7 +183,21 @@ export const regressionTable = defineStep<RegressionTableParams>({
     for (const n of p.columns ?? []) if (!given.includes(n)) throw new StepError('unknown-model', `params.columns names \`${n}\`, which is not an input; the model inputs are: ${given.join(', ')}`);
     const names = [...(p.columns ?? []), ...given.filter((n) => !(p.columns ?? []).includes(n))];
     const models = names.map((n) => entries.find(([m]) => m === n)![1] as Obj);
-    const heads = names.map((n) => own(p.column_labels, n) ?? n);
+    const facts = models.map(modelFacts);
+    const wanted = names.map((n, i) => own(p.column_labels, n) ?? madeHeading(n, facts[i]!));
+    // Two columns with one heading (two FE models) would share a column: add the input name.
+    const heads = wanted.map((h, i) => (wanted.indexOf(h) !== wanted.lastIndexOf(h) ? `${h} [${names[i]}]` : h));
+    names.forEach((n, i) => {
+      const label = own(p.column_labels, n);
+      const stale = label === undefined ? [] : staleEstimators(label, [facts[i]!]);
+      if (stale.length > 0) ctx.note(`regression-table: column_labels.${n} "${label}" says ${stale.map((w) => `"${w}"`).join(', ')}, but input \`${n}\` is ${madeHeading(n, facts[i]!)}; leave it out of column_labels to have the heading made from the model`);
+    });
+    if (p.title !== undefined) {
+      const stale = staleEstimators(p.title, facts);
+      if (stale.length > 0) ctx.note(`regression-table: the title says ${stale.map((w) => `"${w}"`).join(', ')}, but the models are: ${names.map((n, i) => madeHeading(n, facts[i]!)).join(', ')}; leave \`title\` out to have it made from the models`);
+    }
+    const body = p.title ?? madeTitle(facts);
+    const title = p.number === undefined ? body : body === undefined ? p.number : `${p.number}. ${body}`;
     const terms: string[] = [...(p.order ?? [])];
     for (const m of models) for (const c of m.coefficients as Obj[]) if (typeof c.term === 'string' && c.term !== '(Intercept)' && !terms.includes(c.term)) terms.push(c.term);
     if (include.has('constant') && !terms.includes('(Intercept)')) terms.push('(Intercept)');
@@ -153,18 +225,18 @@ export const regressionTable = defineStep<RegressionTableParams>({
       row('Hausman test', tests.hausman);
     }
     const starNote = Object.entries(stars).sort((a, b) => b[1] - a[1]).map(([m, th]) => `${m} p<${th}`).join(', ');
-    const note = `${statistic === 't' ? 't statistics' : 'Standard errors'} in parentheses; ${starNote}.${p.note || extra ? ` ${joinNotes(p.note, extra)}` : ''}`;
+    const note = `${statisticNote(statistic, facts, heads)}; ${starNote}.${p.note || extra ? ` ${joinNotes(p.note, extra)}` : ''}`;
 
     if (p.path) {
       const header = ['term', ...heads].map(csvCell).join(',');
       const csv = [header, ...lines.map((l) => [l.term, ...l.cells].map(csvCell).join(','))].join('\n') + '\n';
       ctx.writeFile(`${p.path}.csv`, csv);
-      ctx.writeFile(`${p.path}.md`, markdown(p.title, heads, lines, note));
-      ctx.writeFile(`${p.path}.tex`, latex(p.title, heads, lines, note));
+      ctx.writeFile(`${p.path}.md`, markdown(title, heads, lines, note));
+      ctx.writeFile(`${p.path}.tex`, latex(title, heads, lines, note));
     }
     const cols = dict<string[]>([['term', lines.map((l) => l.term)]]);
     heads.forEach((h, i) => { cols[h] = lines.map((l) => l.cells[i]!); });
-    const json: Obj = { title: p.title ?? null, columns: heads, rows: lines.map((l) => ({ term: l.term, kind: l.kind, cells: l.cells })), note };
+    const json: Obj = { title: title ?? null, columns: heads, rows: lines.map((l) => ({ term: l.term, kind: l.kind, cells: l.cells })), note };
     return { table: tableFromColumns(cols), json };
   },
 });

@@ -6,16 +6,21 @@
  * file hashes, synthetic inputs). Charts are vega-lite/vega rendered to inline SVG at build
  * time: the page has no scripts and loads nothing.
  *
+ * Labels come from the inputs: `{years}` in the title is the span of `lq`'s time column, and
+ * the coefficient plot names each model's estimator from the model's own fields.
+ *
  * It observes the pipeline (`observesPipeline`): it runs after every other stage, receives
  * a PipelineInfo as `ctx.inputs.pipeline` and is rebuilt only when a result it shows changes.
  */
 import path from 'node:path';
 import type { PipelineInfo } from '../engine/pipeline-info.js';
 import { defineStep, StepError } from '../engine/step.js';
-import { isFileRef, type Json, type Value } from '../engine/value.js';
+import { column } from '../engine/table.js';
+import { isFileRef, type Json, type Table, type Value } from '../engine/value.js';
+import { estimatorName, modelFacts, periodSpan } from './lib/model-label.js';
 import { coefficientSpec, heatmapSpec, rankingSpec, regionSpec } from './report/charts.js';
 import { dagSpec } from './report/dag-chart.js';
-import { coefPoints, dictionaryEntries, entityNames, entityOrder, heatCells, isObj, optionalTable, rankLines, regionPoints, type PaperColumns, type PanelColumns } from './report/data.js';
+import { coefPoints, dictionaryEntries, entityNames, entityOrder, heatCells, isObj, need, optionalTable, rankLines, regionPoints, type PaperColumns, type PanelColumns } from './report/data.js';
 import { esc, figure, page, type Section } from './report/html.js';
 import { estimatesBanner, provenanceHtml, syntheticBanner, syntheticEntries } from './report/provenance.js';
 import { vegaLiteToSvg, vegaToSvg } from './report/render.js';
@@ -42,10 +47,37 @@ function withOwnFiles(inputs: Record<string, Value>, root: string, info: Pipelin
   return { ...info, files: [...files.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([p, hash]) => ({ path: p, hash })) };
 }
 
+/** A year span written out in a title ("2011-2023", "2011–2023", "2011 to 2023"). */
+const WRITTEN_SPAN = /\b(\d{4})\s*(?:-|–|—|to)\s*(\d{4})\b/;
+
+/**
+ * The page title: `{years}` replaced by the span of `lq`'s time column ("2011–2023"). A span
+ * written out that is not the data's is kept, with a note saying how to make it follow.
+ */
+function pageTitle(ctx: { note(m: string): void }, template: string, lq: Table | undefined, cols: PanelColumns): string {
+  const span = lq ? (need(lq, 'lq', [cols.time]), periodSpan(column(lq, cols.time))) : undefined;
+  if (template.includes('{years}')) {
+    if (span === undefined) throw new StepError('no-years', `report: the title has {years}, which is the span of the \`${cols.time}\` column of input \`lq\`; ${lq ? 'that column has no values' : 'connect `lq` (the location-quotient table) or write the years out'}`);
+    return template.split('{years}').join(span);
+  }
+  const written = WRITTEN_SPAN.exec(template);
+  const years = lq ? column(lq, cols.time).filter((v): v is number => typeof v === 'number') : [];
+  if (written && years.length > 0) {
+    const [first, last] = [Math.min(...years), Math.max(...years)];
+    if (Number(written[1]) !== first || Number(written[2]) !== last) ctx.note(`report: the title says ${written[0]} but \`lq\` covers ${span}; write {years} in the title to have it follow the data`);
+  }
+  return template;
+}
+
+/** "pooled (pooled OLS), within (individual fixed effects)": each model input with its estimator. */
+function modelList(models: [string, Json][]): string {
+  return models.map(([n, m]) => { const e = estimatorName(modelFacts(m)); return e === undefined ? n : `${n} (${e})`; }).join(', ');
+}
+
 /** The report step. */
 export const report = defineStep<ReportParams>({
   name: 'report',
-  version: '1.3.0',
+  version: '1.4.0',
   description: 'A self-contained HTML report: Table 1 heatmap, Table 2 vs the paper, regions over time, coefficient plot, Tables 4-5, the pipeline DAG and provenance (charts inlined as SVG, no scripts).',
   observesPipeline: true,
   params: {
@@ -53,7 +85,7 @@ export const report = defineStep<ReportParams>({
     additionalProperties: false,
     properties: {
       path: { type: 'string', pattern: '^results/.*\\.html$', default: 'results/report.html', description: 'Output file under results/, ending in .html.' },
-      title: { type: 'string', default: 'Agglomeration of industrial-digitalization talent: study report', description: 'Page title.' },
+      title: { type: 'string', default: 'Agglomeration of industrial-digitalization talent: study report', description: 'Page title; `{years}` in it is replaced by the span of the time column of `lq` (e.g. 2011–2023), so the title follows the data.' },
       synthetic_note: { type: 'string', description: 'Text of the warning about synthetic inputs shown under the title (the dictionary input adds the list of synthetic columns).' },
       level: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.95, description: 'Confidence level of the intervals in the coefficient plot.' },
       columns: {
@@ -85,10 +117,11 @@ export const report = defineStep<ReportParams>({
   outputs: {
     summary: 'JSON {path, title, sections, charts, synthetic, bytes}.',
   },
+  // Its output is JSON about the file it writes, not a table.
+  columns: () => ({}),
   async run(ctx) {
     const p = ctx.params;
     const outPath = p.path ?? 'results/report.html';
-    const title = p.title ?? 'Agglomeration of industrial-digitalization talent: study report';
     if (outPath.split('/').includes('..')) throw new StepError('bad-path', `report: path \`${outPath}\` must stay under results/`);
     const cols: PanelColumns = { entity: 'province', time: 'year', value: 'lq', ...p.columns };
     const paperCols: PaperColumns = { name: 'region', value: 'average_agglomeration', rank: 'rank', ...p.paper_columns };
@@ -96,6 +129,7 @@ export const report = defineStep<ReportParams>({
     const info = withOwnFiles(ctx.inputs, ctx.root, isObj(ctx.inputs.pipeline) && ctx.inputs.pipeline.kind === 'pipeline-info' ? (ctx.inputs.pipeline as unknown as PipelineInfo) : undefined);
 
     const lq = optionalTable(ctx, 'lq');
+    const title = pageTitle(ctx, p.title ?? 'Agglomeration of industrial-digitalization talent: study report', lq, cols);
     const ranking = optionalTable(ctx, 'ranking');
     const paper = optionalTable(ctx, 'paper_ranking');
     const table4 = optionalTable(ctx, 'table4');
@@ -132,7 +166,7 @@ export const report = defineStep<ReportParams>({
       if (models.length > 0) {
         const { points, terms } = coefPoints(models, level);
         const spec = coefficientSpec(points, models.map(([n]) => n), terms, { title: `Estimates with ${Math.round(level * 100)}% confidence intervals`, level });
-        parts.push(await chart('chart-coefficients', vegaLiteToSvg(spec), `One panel per regressor (own scale), one row per model: ${models.map(([n]) => n).join(', ')}. Interval: estimate ± q·SE with q from t(df_resid), or the normal for models with normal-based inference; the constant is left out.`));
+        parts.push(await chart('chart-coefficients', vegaLiteToSvg(spec), `One panel per regressor (own scale), one row per model: ${modelList(models)}. Interval: estimate ± q·SE with q from t(df_resid), or the normal for models with normal-based inference; the constant is left out.`));
       }
       if (ctx.inputs.table5 !== undefined) parts.push(regressionTableHtml(ctx.inputs.table5 as Json, 'table5'));
       sections.push({ id: 'models', title: 'Models · Coefficients and Table 5', body: parts.join('\n') });

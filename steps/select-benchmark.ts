@@ -52,6 +52,8 @@ export const selectBenchmark = defineStep<SelectBenchmarkParams>({
   },
   inputs: { tables: { description: 'The benchmark IoTables, gathered over the `key` dimension (a collection), or a single IoTable.' } },
   outputs: { table: 'The chosen IoTable.' },
+  // Its outputs are an input-output table and JSON, not tables.
+  columns: () => ({}),
   run(ctx) {
     const p = ctx.params;
     const key = p.key ?? 'benchmark';

@@ -2,11 +2,14 @@
  * select: keeps, orders, drops and renames columns (dplyr::select / rename).
  * Order of operations: `columns` (keep these, in this order), then `drop`, then `rename`.
  */
+import { columnListText } from '../engine/column-list.js';
 import { own } from '../engine/dict.js';
+import { didYouMean } from '../engine/suggest.js';
 import { defineStep, StepError } from '../engine/step.js';
 import { columnNames } from '../engine/table.js';
 import type { Column } from '../engine/value.js';
 import { requireColumns, tableInput } from './lib/table-input.js';
+import { paramColumns, requireInputColumns } from './lib/columns.js';
 
 /** Params of {@link select}. */
 export interface SelectParams {
@@ -41,6 +44,21 @@ export const select = defineStep<SelectParams>({
   },
   inputs: { data: { description: 'The input table.' } },
   outputs: { table: 'The table with the selected columns.' },
+  columns(ctx) {
+    const input = ctx.inputs.data;
+    if (!input) return {};
+    const { columns, drop = [], rename = {} } = ctx.params;
+    // After a reported name, the output is left unknown rather than guessed (no follow-on errors).
+    if (!requireInputColumns(ctx, 'data', [...paramColumns(ctx.params, 'columns'), ...paramColumns(ctx.params, 'drop')])) return {};
+    const kept = (columns ?? input).filter((c) => !drop.includes(c));
+    let ok = true;
+    for (const [at, name, key] of paramColumns(ctx.params, 'rename', true)) {
+      if (kept.includes(name)) continue;
+      ctx.unknownColumn({ at, name, key, columns: kept, among: 'the selected columns' });
+      ok = false;
+    }
+    return ok ? { table: kept.map((c) => own(rename, c) ?? c) } : {};
+  },
   run(ctx) {
     const table = tableInput(ctx, 'data', 'select');
     const { columns, drop = [], rename = {} } = ctx.params;
@@ -52,7 +70,7 @@ export const select = defineStep<SelectParams>({
     const keptNames = kept.map((c) => c.name);
     for (const old of Object.keys(rename)) {
       if (!keptNames.includes(old)) {
-        throw new StepError('missing-column', `select: \`rename\` lists column \`${old}\`, which is not among the selected columns: ${keptNames.join(', ') || '(none)'}`);
+        throw new StepError('missing-column', `select: \`rename\` lists column \`${old}\`, which is not among the selected columns; ${didYouMean(old, keptNames) ?? `they are: ${columnListText(keptNames)}`}`);
       }
     }
     kept = kept.map((c) => ({ name: own(rename, c.name) ?? c.name, values: c.values }));

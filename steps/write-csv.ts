@@ -33,6 +33,8 @@ export const writeCsv = defineStep<WriteCsvParams>({
   },
   inputs: { data: { description: 'The table to write.' } },
   outputs: { file: 'JSON {path, rows}: where the file was written and how many data rows it has.' },
+  // Its output is JSON about the file it writes, not a table.
+  columns: () => ({}),
   run(ctx) {
     const { path, na = '' } = ctx.params;
     const parts = path.split(/[\\/]+/);

@@ -21,6 +21,8 @@ export const writeJson = defineStep<WriteJsonParams>({
   },
   inputs: { data: { description: 'Any value.' } },
   outputs: { file: 'JSON {path}.' },
+  // Its output is JSON about the file it writes, not a table.
+  columns: () => ({}),
   run(ctx) {
     const { path } = ctx.params;
     if (path.split('/').includes('..')) throw new StepError('bad-path', `write-json: path \`${path}\` must stay under results/`);

@@ -41,6 +41,8 @@ export const writeTable = defineStep<WriteTableParams>({
   },
   inputs: { data: { description: 'The table to write.' }, notes: { description: 'Text appended to the note (e.g. the `note` output of cell-flags), or a table with a `note` column.', optional: true } },
   outputs: { file: 'JSON {path, rows}.' },
+  // Its output is JSON about the file it writes, not a table.
+  columns: () => ({}),
   run(ctx) {
     const { path, title, digits } = ctx.params;
     const note = joinNotes(ctx.params.note, notesInput(ctx, 'write-table'));

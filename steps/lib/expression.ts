@@ -582,10 +582,10 @@ export function toCell(result: unknown, what: string, source: string, row: numbe
 
 /**
  * The names `source` reads from the row, in first-seen order, found before running
- * (steps/lib/columns.ts): every name that is neither a mathjs function being called nor a
- * numeric constant nor disabled, which is what {@link compileRowExpression} requires to be a
- * column. Undefined when the expression does not parse or is too long or deep (the run says
- * why).
+ * (steps/lib/columns.ts): every name that is neither a function being called, nor a numeric
+ * constant (`pi`), nor disabled. A function's name not called (`mean > 1000`) is counted as
+ * a column too: the row would hold no such column, and a function is never a cell's value.
+ * Undefined when the expression does not parse or is too long or deep (the run says why).
  */
 export async function expressionNames(source: string): Promise<string[] | undefined> {
   if (source.length > MAX_EXPRESSION_LENGTH) return undefined;
@@ -596,7 +596,10 @@ export async function expressionNames(source: string): Promise<string[] | undefi
       if (n.type !== 'SymbolNode') return;
       const name = (n as unknown as { name: string }).name;
       const called = path === 'fn' && parent?.type === 'FunctionNode';
-      if (!called && !isMathName(name) && !BLOCKED.has(name)) names.add(name);
+      if (called || BLOCKED.has(name)) return;
+      // isMathName's names are functions and numeric constants; only a constant is a value.
+      if (isMathName(name) && typeof n.evaluate() === 'number') return;
+      names.add(name);
     });
   } catch {
     return undefined;

@@ -1,6 +1,7 @@
 /** Shared input checks for the table steps. */
 import { StepError } from '../../engine/step.js';
 import type { StepContext } from '../../engine/step.js';
+import { missingColumnsText } from '../../engine/column-list.js';
 import { columnNames } from '../../engine/table.js';
 import { isTable } from '../../engine/value.js';
 import type { Table } from '../../engine/value.js';
@@ -20,6 +21,6 @@ export function requireColumns(t: Table, names: readonly string[], where: string
   const have = new Set(columnNames(t));
   const missing = names.filter((n) => !have.has(n));
   if (missing.length > 0) {
-    throw new StepError('missing-column', `${where} has no column ${missing.map((m) => `\`${m}\``).join(', ')}; columns are: ${columnNames(t).join(', ') || '(none)'}`);
+    throw new StepError('missing-column', missingColumnsText(where, missing, columnNames(t)));
   }
 }

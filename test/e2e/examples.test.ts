@@ -64,7 +64,7 @@ describe('the default study (pipelines/paper.yaml, run in beforeAll)', () => {
 
   it('balances every province-year from the nearest of the 2012 and 2017 benchmarks', () => {
     // select-benchmark's note per item: 2011-2014 from 2012, 2015-2023 from 2017 (midpoint 2014.5).
-    const show = (year: number) => JSON.parse(agglo(dir, 'show', 'base', '--item', 'province=JSU', '--item', `year=${year}`, '--json').stdout) as { meta: { year: number } };
+    const show = (year: number) => JSON.parse(agglo(dir, 'show', 'base', '-p', 'pipelines/paper.yaml', '--item', 'province=JSU', '--item', `year=${year}`, '--json').stdout) as { meta: { year: number } };
     expect([2011, 2014, 2015, 2023].map((y) => show(y).meta.year)).toEqual([2012, 2012, 2017, 2017]);
   });
 
@@ -79,7 +79,7 @@ describe('the default study (pipelines/paper.yaml, run in beforeAll)', () => {
   it('says in every table how many cells are estimated, from data/tidy/flags.csv', () => {
     // avg_wage is estimated in 2011 only (data/tidy/flags.csv), so pcw has 30 of 390.
     const t4 = csvRows('table4_descriptive.csv');
-    expect(t4[0]).toEqual(['variable', 'n', 'mean', 'sd', 'min', 'max', 'missing', 'estimated', 'note']);
+    expect(t4[0]).toEqual(['variable', 'description', 'n', 'mean', 'sd', 'min', 'max', 'missing', 'estimated', 'note']);
     const pcw = read('table4_descriptive.csv').split('\n').find((l) => l.startsWith('pcw,'))!;
     expect(pcw).toContain(',30,Estimated cells of pcw: 30 of 390 (2011: all 30); cell by cell: results/estimated_cells.csv.');
     expect(read('table4_descriptive.csv').split('\n').find((l) => l.startsWith('gdp,'))).toMatch(/,0,""$|,0,$/);

@@ -90,9 +90,7 @@ describe('expansion is bounded (GitHub issue 9: exponential params without a loo
   test('lists that repeat lists grow tenfold per param; the first over the limit is reported, its users left unknown', () => {
     const raw: Record<string, unknown> = { l0: Array.from({ length: 100 }, (_, i) => i) };
     for (let i = 1; i <= 8; i++) raw[`l${i}`] = Array.from({ length: 10 }, () => `\${params.l${i - 1}}`);
-    const t0 = performance.now();
     const r = resolveParams(raw);
-    expect(performance.now() - t0).toBeLessThan(5000); // bounded work; not a timing goal
     // Sizes (hand count: entries + 1 per list): l1 ≈ 1e3, l5 ≈ 1.1e7, l6 ≈ 1.1e8 > 16 MiB units.
     expect(r.problems.map((p) => [p.code, p.path.slice(0, 2), p.ref])).toEqual([['too-large', ['params', 'l6'], 'params.l5']]);
     expect(r.unresolved.sort()).toEqual(['l6', 'l7', 'l8']);

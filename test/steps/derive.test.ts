@@ -83,3 +83,11 @@ describe('derive with reserved names', () => {
     expect(RESERVED.map((n) => column(table, n))).toEqual([[1, 2], [11, 21], [11, 22], [22, 44]]);
   });
 });
+
+describe('a matrix bomb in a derive expression', () => {
+  it('is refused before it allocates, naming the column, the expression and the row', async () => {
+    const e = await failure(() => run({ z: 'sum(zeros(20000, 20000)) + gdp_raw' }));
+    expect(e.reason).toBe('expression-too-large');
+    expect(e.message).toMatch(/^derive column `z`: `sum\(zeros\(20000, 20000\)\) \+ gdp_raw` would create a matrix of 400,000,000 elements in zeros\(\) at row 1, more than the limit of 1,000,000 per row/);
+  });
+});

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe as suite, expect, it } from 'vitest';
 import { readCsvFile } from '../../engine/csv.js';
+import { checkParams } from '../../engine/params-schema.js';
 import { StepError } from '../../engine/step.js';
 import { tableFromColumns, tableRows } from '../../engine/table.js';
 import type { Table } from '../../engine/value.js';
@@ -52,5 +53,39 @@ suite('describe', () => {
     expect(f({ columns: ['province'] }).message).toMatch(/column `province`, row 1: "BEJ" is not a number/);
     expect(f({ columns: ['gdp'] }).reason).toBe('missing-column');
     expect(f({ columns: ['year'], labels: { urban: 'Urbanisation' } }).reason).toBe('unknown-label');
+  });
+
+  // The paper's Table 4 rows are y then x: `columns: ["${params.y}", "${params.x}"]` reaches the
+  // step as a name and a list.
+  const t = tableFromColumns({ y: [1, 2, 3], a: [4, 5, 6], b: [7, 8, 10] });
+
+  it('flattens lists in `columns`, so the rows follow a list param such as x', () => {
+    // Hand: y (1, 2, 3) mean 2; a (4, 5, 6) mean 5; b (7, 8, 10) mean 25/3.
+    expect(run({ columns: ['y', ['a', 'b']] }, t).rows.map((r) => [r.variable, r.mean])).toEqual([['y', 2], ['a', 5], ['b', 25 / 3]]);
+    expect(run({ columns: ['y', ['b']] }, t).rows.map((r) => r.variable)).toEqual(['y', 'b']);
+  });
+
+  it('params schema: a `columns` item is a name or a list of names, no deeper', () => {
+    expect(checkParams(describe, { columns: ['y', ['a', 'b']], descriptions: { y: 'Y' } }).errors).toEqual([]);
+    expect(checkParams(describe, { columns: ['y', [['a']]] }).errors.length).toBeGreaterThan(0);
+    expect(checkParams(describe, { columns: [3] }).errors.length).toBeGreaterThan(0);
+    expect(checkParams(describe, { descriptions: { y: 3 } }).errors.length).toBeGreaterThan(0);
+  });
+
+  it('a variable named twice after flattening is an error naming it', () => {
+    let err: StepError | undefined;
+    try { run({ columns: ['y', ['a', 'y']] }, t); } catch (e) { err = e as StepError; }
+    expect(err?.reason).toBe('duplicate-column');
+    expect(err?.message).toBe('describe: `columns` names `y` more than once (after flattening its lists); describe each variable once');
+  });
+
+  it('`descriptions` adds a description column looked up by name; a variable without one gets its name', () => {
+    const descriptions = { y: 'The outcome', b: 'Regressor b', gone: 'A variable no longer in the model' };
+    const { rows } = run({ columns: ['y', ['b', 'a']], descriptions, labels: { a: 'A (label)' } }, t);
+    expect(Object.keys(rows[0]!)).toEqual(['variable', 'description', 'n', 'mean', 'sd', 'min', 'max', 'missing']);
+    // `a` has no entry: its own name, never another variable's text; a label changes `variable` only.
+    expect(rows.map((r) => [r.variable, r.description])).toEqual([['y', 'The outcome'], ['b', 'Regressor b'], ['A (label)', 'a']]);
+    // Without `descriptions` the table has no description column (as before).
+    expect(Object.keys(run({ columns: ['y'] }, t).rows[0]!)).not.toContain('description');
   });
 });

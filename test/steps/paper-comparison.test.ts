@@ -42,9 +42,10 @@ const paperRanking = tableFromColumns({
   region: ['Beijing', 'Tianjin', 'Jiangsu', 'Guangdong'],
   average_agglomeration: [2.39, 2.06, 1.77, 1.65],
 });
-// Our model: three terms, shaped like panel-regression's `model` output.
+// Our model: three terms, shaped like panel-regression's `model` output (its `model` and
+// `effect` fields name the estimator in the report).
 const model = {
-  method: 'within',
+  y: 'idt', model: 'within', effect: 'individual',
   coefficients: [
     { term: 'gdp', estimate: -0.41, std_error: 0.0788, statistic: -5.2, p_value: 1e-6 },
     { term: 'pcw', estimate: 0.12, std_error: 0.133, statistic: 0.9, p_value: 0.37 },
@@ -82,14 +83,16 @@ describe('paper-comparison', () => {
       { province: 'GUD', name: 'Guangdong', mean: 1.6, rank: 4, paper_mean: 1.65, paper_rank: 4, rank_diff: 0 },
       { province: 'HAI', name: 'Hainan', mean: 0.5, rank: 5, paper_mean: null, paper_rank: null, rank_diff: null },
     ]);
-    expect(ctx.notes).toEqual(['no published value for HAI']);
+    // (and the term the paper's Table 5 has and our model lacks, named)
+    expect(ctx.notes).toEqual(['no published value for HAI', 'paper-comparison: Paper terms without an estimate here: del.']);
   });
 
   it('a code missing from `names` keeps its code in the report and is noted', () => {
     const withZ = tableFromColumns({ province: ['BEJ', 'JSU', 'TAJ', 'GUD', 'ZZZ'], mean: [2.5, 1.9, 1.8, 1.6, 0.1], rank: [1, 2, 3, 4, 5] });
     const { ranking: t, ctx, summary } = run({ path: 'results/c.md' }, { ranking: withZ });
     expect(tableRows(t)[4]).toEqual({ province: 'ZZZ', name: null, mean: 0.1, rank: 5, paper_mean: null, paper_rank: null, rank_diff: null });
-    expect(ctx.notes).toEqual(['no published value for ZZZ']);
+    // (and the term the paper's Table 5 has and our model lacks, named)
+    expect(ctx.notes).toEqual(['no published value for ZZZ', 'paper-comparison: Paper terms without an estimate here: del.']);
     expect(ctx.files.get('results/c.md')).toContain('| ZZZ | 0.100 | 5 | NA | NA | NA |');
     expect(summary.top_ours).toEqual(['Beijing', 'Jiangsu', 'Tianjin', 'Guangdong', 'ZZZ']);
   });
@@ -159,9 +162,10 @@ describe('paper-comparison', () => {
       '| Guangdong | 1.600 | 4 | 1.650 | 4 | 0 |',
       '| Hainan | 0.500 | 5 | NA | NA | NA |',
       '',
-      '## Fixed-effects coefficients (Table 5)',
+      '## Individual fixed-effects coefficients (Table 5)',
       '',
-      'Same sign: 2 of 3; same significance at 0.05: 2 of 3.',
+      // del is in the paper's four rows but not in our model: named.
+      'Same sign: 2 of 3; same significance at 0.05: 2 of 3. Paper terms without an estimate here: del.',
       '',
       '| term | agglo estimate | agglo t | paper coefficient | paper t | same sign | same significance |',
       '|---|---:|---:|---:|---:|---|---|',
@@ -170,6 +174,44 @@ describe('paper-comparison', () => {
       '| rd | 3.100 | 2.500 | -8.547 | -3.240 | no | yes |',
       '',
     ].join('\n'));
+  });
+
+  it('names the terms it could not match, both ways, in the report, the summary and a note', () => {
+    // Our model with urban_sq instead of rd, and a constant (a pooled model lists it as a term).
+    const swapped = { ...model, coefficients: [model.coefficients[0]!, model.coefficients[1]!, { term: 'urban_sq', estimate: 0.5, std_error: 0.2, statistic: 2.5, p_value: 0.013 }, { term: '(Intercept)', estimate: 1, std_error: 1, statistic: 1, p_value: 0.3 }] };
+    // The paper's rows with Stata's constant `_cons` (as data/paper/table5_fixed_effects.csv).
+    const withCons = tableFromColumns({ term: ['gdp', 'pcw', 'del', 'rd', '_cons'], coefficient: [-0.59, 0.526, -0.227, -8.547, 0.264], t_stat: [-7.68, 6.44, -1.91, -3.24, 0.57], stars: ['***', '***', null, '**', null] });
+    const { summary, ctx } = run({ path: 'results/c.md' }, { model: swapped, paper_model: withCons });
+    // Hand: compared gdp and pcw only (2); urban_sq is ours alone; del and rd are the paper's
+    // alone; the constants (ours `(Intercept)`, the paper's `_cons`) are never compared.
+    expect(summary).toMatchObject({ coefficients_compared: 2, terms_not_in_paper: ['urban_sq'], paper_terms_not_estimated: ['del', 'rd'] });
+    expect(ctx.files.get('results/c.md')).toContain("Same sign: 2 of 2; same significance at 0.05: 1 of 2. Terms not in the paper's Table 5: urban_sq. Paper terms without an estimate here: del, rd. The constant (`_cons` in the paper) is not compared.\n");
+    expect(ctx.notes).toContain("paper-comparison: Terms not in the paper's Table 5: urban_sq. Paper terms without an estimate here: del, rd.");
+  });
+
+  it('all terms matched: no list, no note', () => {
+    const three = tableFromColumns({ term: ['gdp', 'pcw', 'rd'], coefficient: [-0.59, 0.526, -8.547], t_stat: [-7.68, 6.44, -3.24], stars: ['***', '***', '**'] });
+    const { summary, ctx } = run({ path: 'results/c.md' }, { paper_model: three });
+    expect(summary).toMatchObject({ terms_not_in_paper: [], paper_terms_not_estimated: [] });
+    expect(ctx.files.get('results/c.md')).toContain('same significance at 0.05: 2 of 3.\n');
+    expect(ctx.notes.filter((n) => n.startsWith('paper-comparison'))).toEqual([]);
+  });
+
+  it('the heading and summary name our estimator; paper_estimator adds a caution when ours differs', () => {
+    const re = { ...model, model: 'random' };
+    const { summary, ctx } = run({ path: 'results/c.md', paper_estimator: { model: 'within', effect: 'individual' } }, { model: re });
+    expect(summary.estimator).toBe('individual random effects');
+    const md = ctx.files.get('results/c.md') as string;
+    expect(md).toContain("## Individual random-effects coefficients (Table 5)\n\n> The paper's Table 5 is estimated with individual fixed effects, ours with individual random effects: the coefficients come from different estimators.\n");
+    expect(md).not.toContain('## Individual fixed-effects');
+    // The same estimator as the paper's: no caution.
+    const same = run({ path: 'results/c.md', paper_estimator: { model: 'within', effect: 'individual' } });
+    expect(same.summary.estimator).toBe('individual fixed effects');
+    expect(same.ctx.files.get('results/c.md')).not.toContain('different estimators');
+    // A model that does not say its estimator: a plain heading, no estimator in the summary.
+    const bare = run({ path: 'results/c.md' }, { model: { coefficients: model.coefficients } });
+    expect(bare.ctx.files.get('results/c.md')).toContain('\n## Coefficients (Table 5)\n');
+    expect(bare.summary).not.toHaveProperty('estimator');
   });
 
   it('without synthetic inputs the report has no warning; ours_label names our columns', () => {
@@ -219,7 +261,7 @@ describe('paper-comparison', () => {
   });
 
   it('refuses a `model` that is not a panel-regression model', () => {
-    for (const bad of [{ method: 'within' }, ranking, 3] as Value[]) {
+    for (const bad of [{ model: 'within' }, ranking, 3] as Value[]) {
       const e = failure(() => run({}, { model: bad }));
       expect(e.reason).toBe('not-a-model');
       expect(e.message).toContain('`model`');
@@ -251,5 +293,6 @@ describe('paper-comparison', () => {
     expect(checkParams(paperComparison, { alpha: 0 }).errors.length).toBeGreaterThan(0);
     expect(checkParams(paperComparison, { alpha: 1.5 }).errors.length).toBeGreaterThan(0);
     expect(checkParams(paperComparison, { synthetic: 'wages' }).errors.length).toBeGreaterThan(0);
+    expect(checkParams(paperComparison, { paper_estimator: { effect: 'individual' } }).errors.length).toBeGreaterThan(0);
   });
 });

@@ -39,7 +39,7 @@ describe('read-csv', () => {
     const t = run({ path: 'tables/panel.csv', strings: ['code'], rename: { gdp_raw: 'gdp_level' } });
     expect(column(t, 'code')[0]).toBe('01');
     expect(columnNames(t)).toContain('gdp_level');
-    expect(failure(() => run({ path: 'tables/panel.csv', rename: { nope: 'x' } })).message).toMatch(/`nope`.*columns are: province/);
+    expect(failure(() => run({ path: 'tables/panel.csv', rename: { nope: 'x' } })).message).toMatch(/`nope`, which the file does not have; did you mean `note`\?$/);
     expect(failure(() => run({ path: 'tables/panel.csv', rename: { code: 'year' } })).reason).toBe('duplicate-column');
   });
 

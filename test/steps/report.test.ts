@@ -157,6 +157,51 @@ describe('report step', () => {
     await expect(report.run(makeContext({ path: 'results/../x.html' }, reportInputs()))).rejects.toThrow(/must stay under results/);
   });
 
+  it('{years} in the title is the span of lq\'s time column', async () => {
+    // The fixture's lq has years 2011 and 2012.
+    const { html, out } = await build(reportInputs(), { path: 'results/r.html', title: 'Tiny study, {years}' });
+    expect(html).toContain('<title>Tiny study, 2011–2012</title>');
+    expect(html).toContain('<h1>Tiny study, 2011–2012</h1>');
+    expect((out.summary as unknown as { title: string }).title).toBe('Tiny study, 2011–2012');
+    // Other years in lq: the title follows.
+    const later = reportInputs();
+    later.lq = tableFromColumns({ province: ['AAA', 'AAA', 'BBB'], year: [2013, 2014, 2013], lq: [1.1, 1.2, 0.9] });
+    expect((await build(later, { path: 'results/r.html', title: 'Tiny study, {years}' })).html).toContain('<title>Tiny study, 2013–2014</title>');
+  });
+
+  it('a year span written in the title that is not the data\'s is kept, with a note', async () => {
+    const { html, ctx } = await build(reportInputs(), { path: 'results/r.html', title: 'Tiny study, 2011-2023' });
+    expect(html).toContain('<title>Tiny study, 2011-2023</title>');
+    expect(ctx.notes).toContain('report: the title says 2011-2023 but `lq` covers 2011–2012; write {years} in the title to have it follow the data');
+    expect((await build(reportInputs(), { path: 'results/r.html', title: 'Tiny study, 2011-2012' })).ctx.notes).toEqual([]);
+  });
+
+  it('{years} without lq is an error that says what to connect', async () => {
+    const inputs = reportInputs();
+    delete inputs.lq;
+    let e: StepError | undefined;
+    try { await report.run(makeContext({ path: 'results/r.html', title: 'Study, {years}' }, inputs)); } catch (err) { e = err as StepError; }
+    expect(e?.reason).toBe('no-years');
+    expect(e?.message).toBe('report: the title has {years}, which is the span of the `year` column of input `lq`; connect `lq` (the location-quotient table) or write the years out');
+  });
+
+  it('names each model\'s estimator under the coefficient plot, from the model\'s own fields', async () => {
+    const { html } = await build();
+    expect(html).toContain('one row per model: within (individual fixed effects), random (individual random effects).');
+    const switched = reportInputs();
+    switched.within = { ...(switched.within as object), model: 'random' } as Value;
+    expect((await build(switched, { path: 'results/r.html' })).html).toContain('one row per model: within (individual random effects), random (individual random effects).');
+  });
+
+  it('labels the comparison\'s estimator and unmatched terms', async () => {
+    const inputs = reportInputs();
+    inputs.comparison = { spearman: 0.5, estimator: 'individual random effects', terms_not_in_paper: ['urban_sq'], paper_terms_not_estimated: ['urban'] };
+    const { html } = await build(inputs, { path: 'results/r.html' });
+    expect(html).toContain('<dt>Our model (compared with the paper&#39;s Table 5)</dt><dd>individual random effects</dd>');
+    expect(html).toContain('<dt>Terms not in the paper&#39;s Table 5</dt><dd>urban_sq</dd>');
+    expect(html).toContain('<dt>Paper terms without an estimate here</dt><dd>urban</dd>');
+  });
+
   it('observes the pipeline', () => {
     expect(report.observesPipeline).toBe(true);
     expect(pipelineInfo.stages).toHaveLength(3);

@@ -27,7 +27,8 @@ describe('select', () => {
 
   it('names missing columns and rename collisions', () => {
     expect(failure(() => run({ columns: ['a', 'zz'] })).message).toMatch(/no column `zz`; columns are: a, b, c/);
-    expect(failure(() => run({ drop: ['b'], rename: { b: 'q' } })).message).toMatch(/`rename` lists column `b`, which is not among the selected columns: a, c/);
+    expect(failure(() => run({ drop: ['b'], rename: { b: 'q' } })).message).toMatch(/`rename` lists column `b`, which is not among the selected columns; did you mean `a`\?$/);
+    expect(failure(() => run({ drop: ['b'], rename: { zzz: 'q' } })).message).toMatch(/`rename` lists column `zzz`, which is not among the selected columns; they are: a, c$/);
     expect(failure(() => run({ rename: { a: 'b' } })).reason).toBe('duplicate-column');
   });
 
