@@ -5,7 +5,8 @@
 //   node bench/run.mjs [engine-bench options…]      e.g. --items 10000 --no-snakemake
 //
 // 1. bench/engine.bench.mjs (engine overhead, agglo against Snakemake); extra command-line
-//    options are passed to it.
+//    options are passed to it. Then bench/parallel.bench.mjs (worker threads) and
+//    bench/cli.bench.mjs (start-up, a no-op run of the paper, npm start cold and cached).
 // 2. bench/ras.bench.* and bench/panel.bench.* when present (written by others): a .mjs/.js
 //    file runs with node; a .ts file is first compiled with tsc into dist/ (git-ignored).
 //    A missing one is skipped with a message.
@@ -71,6 +72,7 @@ async function compileTs(file) {
 const results = [];
 results.push(await runChild('engine', process.execPath, [path.join(here, 'engine.bench.mjs'), ...passArgs]));
 results.push(await runChild('parallel', process.execPath, [path.join(here, 'parallel.bench.mjs')]));
+results.push(await runChild('cli', process.execPath, [path.join(here, 'cli.bench.mjs')]));
 for (const name of ['ras', 'panel']) {
   const file = findBench(name);
   if (!file) {

@@ -3,40 +3,45 @@
  * User mistakes never print a stack trace; a crash inside agglo itself does (it is a bug).
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_PIPELINE, EXIT_INVALID, parseJobs, processIo, UsageError, type Io } from './commands/common.js';
-import { dagCommand } from './commands/dag.js';
-import { gcCommand } from './commands/gc.js';
-import { reportCommand } from './commands/report.js';
-import { runCommand } from './commands/run.js';
-import { showCommand } from './commands/show.js';
-import { stepsCommand } from './commands/steps.js';
-import { validateCommand } from './commands/validate.js';
-import { verifyCommand } from './commands/verify.js';
-import { watchCommand } from './commands/watch.js';
+import type { Io } from './commands/common.js';
+import { didYouMean } from './suggest.js';
 import { AGGLO_VERSION } from './version.js';
 
-const USAGE = `usage: agglo <command> [options]
+// Commands and the engine are imported when a command needs them (the engine takes about
+// 0.2 s to load): `agglo --version` loads only this file and version.ts.
+type Common = typeof import('./commands/common.js');
+
+/** The commands, for "did you mean" (keep in step with the switch in dispatch). */
+const COMMANDS = ['run', 'status', 'report', 'validate', 'show', 'dag', 'watch', 'steps', 'schema', 'gc', 'verify', 'help', 'version'];
+
+const usage = (DEFAULT_PIPELINE: string) => `usage: agglo <command> [options]
 
 commands:
   run [PIPELINE] [STAGE…]   run the pipeline (default ${DEFAULT_PIPELINE}); only what changed recomputes
         --jobs N            tasks at once (default: number of cores)
         --keep-going        after a failure, still run everything that does not depend on it
-        --json              print a JSON run report
-        --verbose           all notes, per-item reasons, stack traces of crashed steps
+        --json              print a JSON run report (stages, result files with hashes, warnings)
+        --verbose           a line for every stage (cached ones too), all notes, per-item
+                            reasons, stack traces of crashed steps
         --verify-inputs     re-hash input files even when their size and mtime did not change
   status [PIPELINE]         what would run and why (dry run); --json, --verbose for items,
                             --verify-inputs (as for run)
   report [PIPELINE]         build the pipeline's HTML report (its report stages and all they show)
   validate [PIPELINE]       check the pipeline file and report every problem
         --load-plugins      also check stages of plugin steps (imports the plugins: runs their code)
-  show STAGE [--pipeline P] [--item key=value …] [--output NAME] [--json | --csv]
-                            a stage's cached result
-  dag [PIPELINE] [--format mermaid|dot]   the stage graph, stale stages marked
+  show STAGE [-p PIPELINE] [--item key=value …] [--output NAME] [--json | --csv]
+                            a stage's cached result, of the pipeline last run here unless
+                            -p names one; long results show their first rows (--csv for all)
+  dag [PIPELINE] [--format mermaid|dot|text]   the stage graph, stale stages marked
   watch [PIPELINE]          rerun on every change of the pipeline, its input files or plugins
   steps [NAME] [-p PIPELINE] [--markdown]
                             the registered steps (with -p, also that pipeline's plugin steps),
                             or one step's params (--markdown: the reference)
-  gc [--dry-run]            remove cache entries that no current pipeline references
+  schema [-p PIPELINE] [-o FILE]
+                            the JSON Schema of pipeline files with every step's params, for
+                            editors (with -p, also that pipeline's plugin steps); -o writes it
+  gc [--dry-run] [--verbose] remove cache entries that no current pipeline references
+                            (--dry-run: list what it would remove; --verbose: each entry)
   verify [--dry-run] [--json]
                             re-hash every cache object (whatever the size/mtime memo says),
                             check run records, pipeline states and results/ files; remove
@@ -44,20 +49,30 @@ commands:
                             exit 1 when anything was found
 `;
 
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+export async function main(argv: string[], io?: Io): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
+    (io?.out ?? ((t: string) => process.stdout.write(t)))(`agglo ${AGGLO_VERSION}\n`);
+    return 0;
+  }
+  const common = await import('./commands/common.js');
+  const to = io ?? common.processIo;
   try {
-    return await dispatch(argv, io);
+    return await dispatch(argv, to, common);
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`error: ${(e as Error).message}\n\n${USAGE}`);
-      return EXIT_INVALID;
+    if (e instanceof common.UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      to.err(`error: ${(e as Error).message}\n\n${usage(common.DEFAULT_PIPELINE)}`);
+      return common.EXIT_INVALID;
     }
     throw e;
   }
 }
 
-async function dispatch(argv: string[], io: Io): Promise<number> {
+async function dispatch(argv: string[], io: Io, { DEFAULT_PIPELINE, parseJobs, UsageError }: Common): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd !== undefined && !cmd.startsWith('-') && !COMMANDS.includes(cmd)) {
+    const hint = didYouMean(cmd, COMMANDS);
+    throw new UsageError(`unknown command \`${cmd}\`${hint ? `; ${hint}` : ''}`);
+  }
   const { values: o, positionals: pos } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -68,7 +83,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       csv: { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
       item: { type: 'string', multiple: true },
-      output: { type: 'string' },
+      output: { type: 'string', short: 'o' },
       pipeline: { type: 'string', short: 'p' },
       format: { type: 'string' },
       'dry-run': { type: 'boolean' },
@@ -83,11 +98,12 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (o.help || cmd === 'help' || cmd === '--help' || cmd === '-h') {
-    io.out(USAGE);
+    io.out(usage(DEFAULT_PIPELINE));
     return 0;
   }
   const isPipeline = (s: string | undefined) => s !== undefined && /\.ya?ml$/.test(s);
-  const pipeline = o.pipeline ?? (isPipeline(pos[0]) ? pos[0]! : DEFAULT_PIPELINE);
+  const named = o.pipeline ?? (isPipeline(pos[0]) ? pos[0]! : undefined);
+  const pipeline = named ?? DEFAULT_PIPELINE;
   const rest2 = isPipeline(pos[0]) && !o.pipeline ? pos.slice(1) : pos;
   if (o['verify-inputs'] && cmd !== undefined && !['run', 'status', 'report', 'watch'].includes(cmd)) {
     throw new UsageError(`--verify-inputs applies to run and status (and report, watch), not to \`${cmd}\``);
@@ -95,27 +111,31 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   const runFlags = { pipeline, jobs: parseJobs(o.jobs), keepGoing: o['keep-going'] === true, json: o.json === true, verbose: o.verbose === true, targets: rest2, verifyInputs: o['verify-inputs'] === true };
   switch (cmd) {
     case 'run':
-      return runCommand(runFlags, io);
+      return (await import('./commands/run.js')).runCommand(runFlags, io);
     case 'report':
-      return reportCommand(runFlags, io);
+      return (await import('./commands/report.js')).reportCommand(runFlags, io);
     case 'status':
-      return runCommand(runFlags, io, true);
+      return (await import('./commands/run.js')).runCommand(runFlags, io, true);
     case 'validate':
-      return validateCommand(pipeline, io, o['load-plugins'] === true);
+      return (await import('./commands/validate.js')).validateCommand(pipeline, io, o['load-plugins'] === true);
     case 'show':
       if (!rest2[0]) throw new UsageError('show needs a stage name');
-      return showCommand({ pipeline, stage: rest2[0], items: o.item ?? [], output: o.output, json: o.json === true, csv: o.csv === true }, io);
+      // Without a pipeline named, show uses the one last run here (show.ts says which).
+      return (await import('./commands/show.js')).showCommand({ pipeline: named, stage: rest2[0], items: o.item ?? [], output: o.output, json: o.json === true, csv: o.csv === true }, io);
     case 'dag':
-      return dagCommand({ pipeline, format: o.format ?? 'mermaid' }, io);
+      return (await import('./commands/dag.js')).dagCommand({ pipeline, format: o.format ?? 'mermaid' }, io);
     case 'watch':
-      return watchCommand(runFlags, io);
+      return (await import('./commands/watch.js')).watchCommand(runFlags, io);
     case 'steps':
-      return stepsCommand(pos[0], io, o.markdown === true, o.pipeline);
+      return (await import('./commands/steps.js')).stepsCommand(pos[0], io, o.markdown === true, o.pipeline);
+    case 'schema':
+      if (rest2.length > 0) throw new UsageError(`schema takes no arguments besides a pipeline (for its plugins), got \`${rest2[0]}\``);
+      return (await import('./commands/schema.js')).schemaCommand({ pipeline: named, output: o.output }, io);
     case 'gc':
-      return gcCommand({ dryRun: o['dry-run'] === true }, io);
+      return (await import('./commands/gc.js')).gcCommand({ dryRun: o['dry-run'] === true, verbose: o.verbose === true }, io);
     case 'verify':
       if (pos.length > 0) throw new UsageError(`verify checks the whole cache and takes no arguments, got \`${pos[0]}\``);
-      return verifyCommand({ dryRun: o['dry-run'] === true, json: o.json === true }, io);
+      return (await import('./commands/verify.js')).verifyCommand({ dryRun: o['dry-run'] === true, json: o.json === true }, io);
     case undefined:
       throw new UsageError('no command given');
     default:

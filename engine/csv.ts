@@ -58,11 +58,36 @@ export const DEFAULT_NA: readonly string[] = ['', 'NA', 'NaN', 'null'];
 // Plain decimal notation only: no hex, no "Infinity", no thousands separators.
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/** What {@link splitCsv} returns: the records, or the first syntax error. */
+export type CsvSplit = { ok: true; value: CsvRecords } | { ok: false; error: CsvSyntaxError };
+
+/**
+ * The last few texts given to {@link splitCsv} with their records, most recent last. The
+ * engine splits a foreach file once per stage that names it, at validation and again when
+ * the items are expanded (the paper names a 1.9 MB file in four stages: eight splits of it
+ * took 1.3 s of a no-op run). A few entries cover every foreach file of a pipeline without
+ * keeping large tables alive; `parseCsv` (read-csv and the other steps) does not use it.
+ */
+const splitMemo: { text: string; split: CsvSplit }[] = [];
+const SPLIT_MEMO_ENTRIES = 4;
+
 /**
  * Splits CSV text into records. Returns the records or the first syntax error (ragged row,
  * unterminated quote, text after a closing quote, empty or duplicate header).
+ *
+ * Memoised on the text (the last {@link SPLIT_MEMO_ENTRIES} texts): equal texts share their
+ * records, so callers must not modify them.
  */
-export function splitCsv(text: string): { ok: true; value: CsvRecords } | { ok: false; error: CsvSyntaxError } {
+export function splitCsv(text: string): CsvSplit {
+  const at = splitMemo.findIndex((m) => m.text === text);
+  const hit = at >= 0 ? splitMemo.splice(at, 1)[0]! : { text, split: splitCsvText(text) };
+  splitMemo.push(hit);
+  if (splitMemo.length > SPLIT_MEMO_ENTRIES) splitMemo.shift();
+  return hit.split;
+}
+
+/** {@link splitCsv} without the memo (a table read by a step is split once). */
+function splitCsvText(text: string): CsvSplit {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const records: string[][] = [];
   const starts: number[] = [];
@@ -185,7 +210,7 @@ export function typeColumns(records: CsvRecords, opts: CsvReadOptions = {}): Tab
  * naming `file:line`.
  */
 export function parseCsv(text: string, opts: CsvReadOptions = {}): Table {
-  const res = splitCsv(text);
+  const res = splitCsvText(text);
   if (!res.ok) {
     throw new StepError('malformed-csv', `${opts.file ?? 'CSV'}:${res.error.line}: ${res.error.message}`);
   }
@@ -249,6 +274,27 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
  */
 export function readCsvFile(absPath: string, opts: CsvReadOptions = {}): Table {
   const file = opts.file ?? absPath;
+  return parseCsv(readCsvText(absPath, file), { ...opts, file });
+}
+
+/**
+ * One column of a CSV file as text, NA tokens as null: what {@link readCsvFile} reads with
+ * the column listed under `strings`, without typing the other columns. For the engine's
+ * `foreach: {file, column}`; the split is shared with validation's (see {@link splitCsv}).
+ * Errors as readCsvFile's, and `missing-column` when the header does not have the column.
+ */
+export function readCsvColumn(absPath: string, column: string, opts: Pick<CsvReadOptions, 'file' | 'na'> = {}): Cell[] {
+  const file = opts.file ?? absPath;
+  const res = splitCsv(readCsvText(absPath, file));
+  if (!res.ok) throw new StepError('malformed-csv', `${file}:${res.error.line}: ${res.error.message}`);
+  const k = res.value.header.indexOf(column);
+  if (k < 0) throw new StepError('missing-column', `file \`${file}\` has no column \`${column}\`; columns are: ${res.value.header.join(', ')}`);
+  const na = new Set(opts.na ?? DEFAULT_NA);
+  return res.value.rows.map((r) => (na.has(r[k]!.trim()) ? null : r[k]!));
+}
+
+/** A CSV file's text (UTF-8, see {@link decodeUtf8}); a file that cannot be read is `missing-file`. */
+function readCsvText(absPath: string, file: string): string {
   let bytes: Buffer;
   try {
     bytes = readFileSync(absPath);
@@ -256,5 +302,5 @@ export function readCsvFile(absPath: string, opts: CsvReadOptions = {}): Table {
     const code = (e as { code?: string }).code;
     throw new StepError('missing-file', `cannot read ${file}${code === 'ENOENT' ? ': no such file' : `: ${(e as Error).message}`}; check the path (relative to the project root)`);
   }
-  return parseCsv(decodeUtf8(bytes, file), { ...opts, file });
+  return decodeUtf8(bytes, file);
 }

@@ -29,6 +29,8 @@ export class FileHasher {
   private dirty = false;
   /** With `rehash`: the paths read (or written by the engine) by this hasher, so trusted. */
   private readonly fresh = new Set<string>();
+  /** Memo entries as they were before this hasher changed them (see {@link recorded}). */
+  private readonly before = new Map<string, MemoEntry | undefined>();
 
   constructor(private readonly root: string, private readonly store: Store, private readonly options: FileHasherOptions = {}) {
     // Keys are project paths, i.e. user text: a file may be called `constructor` (the memo is
@@ -52,6 +54,7 @@ export class FileHasher {
     const hash = sha256(fs.readFileSync(absPath));
     this.fresh.add(key);
     if (!m || m.size !== st.size || m.mtimeMs !== st.mtimeMs || m.hash !== hash) {
+      if (!this.before.has(key)) this.before.set(key, m);
       this.memo[key] = { size: st.size, mtimeMs: st.mtimeMs, hash };
       this.dirty = true;
     }
@@ -62,9 +65,19 @@ export class FileHasher {
   remember(absPath: string, hash: string): void {
     const st = fs.statSync(absPath);
     const key = path.relative(this.root, absPath);
+    if (!this.before.has(key)) this.before.set(key, own(this.memo, key));
     this.memo[key] = { size: st.size, mtimeMs: st.mtimeMs, hash };
     this.fresh.add(key);
     this.dirty = true;
+  }
+
+  /**
+   * The hash the memo held for `absPath` when this hasher was made: for a results/ file, what
+   * agglo last wrote there (or saw there), whatever this run has read or written since.
+   */
+  recorded(absPath: string): string | undefined {
+    const key = path.relative(this.root, absPath);
+    return (this.before.has(key) ? this.before.get(key) : own(this.memo, key))?.hash;
   }
 
   save(): void {

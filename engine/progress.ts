@@ -1,6 +1,8 @@
 /**
  * Run output. On a terminal: a live display, one line per stage (status, items done/total,
  * cached vs ran, elapsed), redrawn in place. Otherwise: one plain line per finished stage.
+ * Stages that stayed cached are one line at the end ("· 33 stages cached (up to date)")
+ * unless `verbose`: a rerun shows what ran, failed or was skipped, not the whole pipeline.
  */
 import type { RunEvent, StageReport } from './run.js';
 
@@ -16,13 +18,25 @@ export function stageLine(r: StageReport): string {
   return `${SYMBOL[r.status] ?? ' '} ${r.status.padEnd(7)} ${r.id} (${r.step})${counts}${time} — ${r.reason}`;
 }
 
+/** The one line for the stages that stayed cached (empty when none did). */
+export function cachedLine(n: number): string {
+  return n === 0 ? '' : `${SYMBOL.cached} ${n} stage${n === 1 ? '' : 's'} cached (up to date)`;
+}
+
 export class Progress {
   private readonly live = new Map<string, Live>();
   private timer: NodeJS.Timeout | undefined;
   private drawn = 0;
+  /** Stages finished as cached whose lines were left out (not verbose). */
+  private cached = 0;
 
-  constructor(private readonly write: (s: string) => void, private readonly tty: boolean) {
+  constructor(private readonly write: (s: string) => void, private readonly tty: boolean, private readonly verbose = false) {
     if (tty) this.timer = setInterval(() => this.redraw(), 100);
+  }
+
+  /** Whether a finished stage gets a line of its own. */
+  private shown(r: StageReport): boolean {
+    return this.verbose || r.status !== 'cached';
   }
 
   onEvent = (e: RunEvent): void => {
@@ -40,7 +54,8 @@ export class Progress {
         const l = this.live.get(e.report.id) ?? { id: e.report.id, total: 0, cached: 0, ran: 0, failed: 0, t0: performance.now() };
         l.done = e.report;
         this.live.set(e.report.id, l);
-        if (!this.tty) this.write(stageLine(e.report) + '\n');
+        if (!this.shown(e.report)) this.cached++;
+        else if (!this.tty) this.write(stageLine(e.report) + '\n');
         break;
       }
       case 'warning':
@@ -57,17 +72,20 @@ export class Progress {
 
   private redraw(): void {
     this.clear();
-    const lines = [...this.live.values()].map((l) => {
+    const lines = [...this.live.values()].filter((l) => !l.done || this.shown(l.done)).map((l) => {
       if (l.done) return stageLine(l.done);
       const secs = ((performance.now() - l.t0) / 1000).toFixed(1);
       return `… running ${l.id} ${l.ran + l.cached + l.failed}/${l.total} (${l.cached} cached, ${l.ran} ran${l.failed ? `, ${l.failed} failed` : ''}) ${secs}s`;
     });
+    if (this.cached > 0) lines.push(cachedLine(this.cached));
     if (lines.length) this.write(lines.join('\n') + '\n');
     this.drawn = lines.length;
   }
 
+  /** Ends the display: the final redraw on a terminal, else the line for the cached stages. */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     if (this.tty) this.redraw();
+    else if (this.cached > 0) this.write(cachedLine(this.cached) + '\n');
   }
 }

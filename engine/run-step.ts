@@ -32,7 +32,8 @@ export async function runStepInProcess(def: StepDefinition, req: TaskRequest): P
     const ms = performance.now() - t0;
     if (e instanceof StepError || (e as { name?: string })?.name === 'StepError') {
       const se = e as StepError;
-      return { ok: false, reason: se.reason, message: se.message, internal: false, ms };
+      // A plugin's own StepError-named class may lack a reason: the failure still needs one.
+      return { ok: false, reason: typeof se.reason === 'string' && se.reason !== '' ? se.reason : 'step-error', message: String(se.message), internal: false, ms };
     }
     const err = e instanceof Error ? e : new Error(String(e));
     return { ok: false, reason: 'internal-error', message: `step \`${def.name}\` crashed: ${err.message}`, internal: true, stack: err.stack, ms };

@@ -495,7 +495,8 @@ class Runner {
     for (const [rel, h] of Object.entries(task.state?.written ?? {})) {
       if (!this.claim(rel, run.id, task.id)) continue;
       const abs = path.resolve(this.ctx.root, rel);
-      if (this.hasher.hash(abs) === h) continue;
+      const onDisk = this.hasher.hash(abs);
+      if (onDisk === h) continue;
       const target = resultsTarget(this.ctx.root, rel);
       const bytes = target.ok ? this.ctx.store.getObject(h) : undefined;
       const problem = !target.ok ? target.problem : !bytes ? 'its cached copy is damaged' : writeProblem(target.value, bytes);
@@ -506,14 +507,29 @@ class Runner {
         return;
       }
       this.hasher.remember(abs, h);
-      this.warn(`restored ${rel} from the cache (it was missing or edited)`);
+      // Only a file missing or changed outside agglo is worth a warning, not one that another
+      // configuration of the pipeline wrote: switching back rewrites it from the cache.
+      if (!this.writtenByAgglo(abs, onDisk)) this.warn(`restored ${rel} from the cache (it was missing or edited)`);
     }
+  }
+
+  /**
+   * Whether a results file's content now (`onDisk`, its hash) is what agglo last wrote there:
+   * the file-hash memo held that hash at the start of the run, and the cache holds those bytes
+   * (the memo alone could also hold a hand edit that was only hashed, e.g. by `agglo verify`).
+   * Overwriting such a file loses nothing.
+   */
+  private writtenByAgglo(abs: string, onDisk: string | undefined): boolean {
+    return onDisk !== undefined && onDisk === this.hasher.recorded(abs) && this.ctx.store.verifyObject(onDisk, true);
   }
 
   /** `status`: says which results/ files of a cached task `run` would restore (missing or edited). */
   private wouldRestore(task: Task): void {
     for (const [rel, h] of Object.entries(task.state?.written ?? {})) {
-      if (this.hasher.hash(path.resolve(this.ctx.root, rel)) !== h) this.warn(`${rel} is missing or edited: \`agglo run\` restores it from the cache`);
+      const abs = path.resolve(this.ctx.root, rel);
+      const onDisk = this.hasher.hash(abs);
+      // As restoreFiles: a file another configuration wrote is rewritten without a word.
+      if (onDisk !== h && !this.writtenByAgglo(abs, onDisk)) this.warn(`${rel} is missing or edited: \`agglo run\` restores it from the cache`);
     }
   }
 

@@ -2,42 +2,100 @@
 // `npm start`: runs the paper's study (pipelines/paper.yaml) with live progress, then prints
 // a short summary: where the results are, the top provinces, the Spearman correlation with
 // the paper's Table 2, and whether this was a cold or a cached run.
+//
+// All in this one process: agglo is compiled (tsc) only when a source file is newer than its
+// compiled output (a fresh clone after `npm ci` has it compiled already), then the run and
+// the summary use the engine directly instead of starting the CLI once per question.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cli = path.join(root, 'bin', 'agglo.js');
 const pipeline = 'pipelines/paper.yaml';
-const agglo = (args, stdio = 'pipe') => spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', stdio });
-const json = (args) => {
-  const r = agglo([...args, '--json']);
-  try {
-    return JSON.parse(r.stdout);
-  } catch {
-    return undefined;
+
+/**
+ * Whether dist/ is older than the sources it is compiled from (tsconfig.build.json compiles
+ * engine/ and steps/): a .ts file without its .js, or any source or tsconfig newer than the
+ * oldest output (tsc rewrites every output on each build).
+ */
+export function buildIsStale(dir = root) {
+  const sources = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(path.join(dir, d), { withFileTypes: true })) {
+      const rel = path.join(d, e.name);
+      if (e.isDirectory()) walk(rel);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) sources.push(rel);
+    }
+  };
+  walk('engine');
+  walk('steps');
+  let oldestOutput = Infinity;
+  for (const rel of sources) {
+    const out = fs.statSync(path.join(dir, 'dist', rel.replace(/\.ts$/, '.js')), { throwIfNoEntry: false });
+    if (!out) return true;
+    oldestOutput = Math.min(oldestOutput, out.mtimeMs);
   }
-};
+  const inputs = [...sources, 'tsconfig.json', 'tsconfig.build.json'];
+  return inputs.some((rel) => (fs.statSync(path.join(dir, rel), { throwIfNoEntry: false })?.mtimeMs ?? 0) > oldestOutput);
+}
 
-const before = json(['status', pipeline]);
-const stale = before?.stages?.filter((s) => s.status !== 'cached').length ?? 0;
-const total = before?.stages?.length ?? 0;
-const run = agglo(['run', pipeline], 'inherit');
-if (run.status !== 0) process.exit(run.status ?? 1);
+function build() {
+  process.stderr.write('agglo\'s sources changed since it was compiled: building (tsc -p tsconfig.build.json)…\n');
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
 
-const ranking = json(['show', 'ranking', '--output', 'ranking', '-p', pipeline]) ?? [];
-const names = new Map((json(['show', 'provinces', '-p', pipeline]) ?? []).map((p) => [p.code, p.name_en]));
-const summary = json(['show', 'comparison', '--output', 'summary', '-p', pipeline]);
-const estimated = (json(['show', 'cell_flags', '--output', 'summary', '-p', pipeline]) ?? []).filter((e) => e.estimated > 0);
-const files = fs.existsSync(path.join(root, 'results')) ? fs.readdirSync(path.join(root, 'results')).filter((f) => !fs.statSync(path.join(root, 'results', f)).isDirectory()) : [];
+/** "2011–2023" for consecutive years, else the years listed; undefined without numeric years. */
+export function yearSpan(years) {
+  const ys = (Array.isArray(years) ? years : [years]).filter((y) => Number.isInteger(y)).sort((a, b) => a - b);
+  if (ys.length === 0) return undefined;
+  const consecutive = ys.every((y, i) => i === 0 || y === ys[i - 1] + 1);
+  return ys.length === 1 ? String(ys[0]) : consecutive ? `${ys[0]}–${ys.at(-1)}` : ys.join(', ');
+}
 
-const lines = [
-  '',
-  `Results are in results/: ${files.join(', ')}`,
-  `Top provinces by average agglomeration (2011-2023): ${ranking.slice(0, 5).map((r) => `${names.get(r.province) ?? r.province} ${r.mean.toFixed(2)}`).join(', ')}`,
-  summary ? `Spearman rank correlation with the paper's Table 2: ${summary.spearman.toFixed(3)} (${summary.n} provinces); Table 5 signs agree for ${summary.same_sign} of ${summary.coefficients_compared} terms (see results/comparison.md)` : '',
-  stale === 0 ? `This run was cached: all ${total} stages were up to date, nothing was recomputed.` : stale === total ? `This was a cold run: all ${total} stages were computed; a rerun is cached.` : `${stale} of ${total} stages were recomputed; the rest came from the cache.`,
-  estimated.length ? `Estimated cells (no published value; flagged in data/tidy/flags.csv, listed in results/estimated_cells.csv): ${estimated.map((e) => `${e.variable} ${e.estimated} of ${e.cells}`).join(', ')}.` : 'Every cell of the model variables is real or derived from real data.',
-];
-console.log(lines.filter(Boolean).join('\n'));
+async function main() {
+  if (buildIsStale()) build();
+  // The engine takes the folder it runs in as the project root.
+  process.chdir(root);
+  const dist = (rel) => import(pathToFileURL(path.join(root, 'dist', rel)).href);
+  const [{ runWithReport }, { readStageResult }, { processIo }, { tableRows }, { isTable }] = await Promise.all([
+    dist('engine/commands/run.js'), dist('engine/commands/show.js'), dist('engine/commands/common.js'), dist('engine/table.js'), dist('engine/value.js'),
+  ]);
+  const os = await import('node:os');
+  const flags = { pipeline, jobs: Math.max(1, os.availableParallelism()), keepGoing: false, json: false, verbose: false, targets: [] };
+  const run = await runWithReport(flags, processIo);
+  if (run.code !== 0 || !run.report || !run.pipeline) process.exit(run.code || 1);
+
+  const { project, plan } = run.pipeline;
+  /** A stage's result as row objects (a table) or plain data; undefined when there is none. */
+  const result = (stage, output) => {
+    if (!plan.stages.has(stage)) return undefined;
+    const r = readStageResult(project, plan, stage, output ?? Object.keys(plan.stages.get(stage).step.def.outputs)[0]);
+    if ('error' in r) return undefined;
+    return isTable(r.value) ? tableRows(r.value) : r.value;
+  };
+  const ranking = result('ranking', 'ranking') ?? [];
+  const names = new Map((result('provinces') ?? []).map((p) => [p.code, p.name_en]));
+  const summary = result('comparison', 'summary');
+  const estimated = (result('cell_flags', 'summary') ?? []).filter((e) => e.estimated > 0);
+  const resultsDir = path.join(root, 'results');
+  const files = fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir).filter((f) => !fs.statSync(path.join(resultsDir, f)).isDirectory()) : [];
+  const span = yearSpan(plan.pipeline.params.years);
+  const stages = run.report.stages;
+  const ran = stages.filter((s) => s.status !== 'cached').length;
+
+  const lines = [
+    '',
+    `Results are in results/: ${files.join(', ')}`,
+    `Top provinces by average agglomeration${span ? ` (${span})` : ''}: ${ranking.slice(0, 5).map((r) => `${names.get(r.province) ?? r.province} ${r.mean.toFixed(2)}`).join(', ')}`,
+    summary ? `Spearman rank correlation with the paper's Table 2: ${summary.spearman.toFixed(3)} (${summary.n} provinces); Table 5 signs agree for ${summary.same_sign} of ${summary.coefficients_compared} terms (see results/comparison.md)` : '',
+    ran === 0 ? `This run was cached: all ${stages.length} stages were up to date, nothing was recomputed.` : ran === stages.length ? `This was a cold run: all ${stages.length} stages were computed; a rerun is cached.` : `${ran} of ${stages.length} stages were recomputed; the rest came from the cache.`,
+    estimated.length ? `Estimated cells (no published value; flagged in data/tidy/flags.csv, listed in results/estimated_cells.csv): ${estimated.map((e) => `${e.variable} ${e.estimated} of ${e.cells}`).join(', ')}.` : 'Every cell of the model variables is real or derived from real data.',
+  ];
+  console.log(lines.filter(Boolean).join('\n'));
+}
+
+// Imported by tests for buildIsStale and yearSpan; run as `npm start`.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

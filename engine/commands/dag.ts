@@ -1,18 +1,20 @@
-/** `agglo dag [PIPELINE] --format mermaid|dot`: the stage graph, stale stages marked. */
+/** `agglo dag [PIPELINE] --format mermaid|dot|text`: the stage graph, stale stages marked. */
 import { runPipeline, type StageReport } from '../run.js';
 import { EXIT_INVALID, EXIT_OK, loadOrReport, makeExecutor, openProject, UsageError, type Io } from './common.js';
 import type { Plan } from '../plan.js';
 
 export async function dagCommand(flags: { pipeline: string; format: string }, io: Io): Promise<number> {
-  if (flags.format !== 'mermaid' && flags.format !== 'dot') throw new UsageError(`--format must be mermaid or dot, got \`${flags.format}\``);
+  if (!FORMATS.includes(flags.format)) throw new UsageError(`--format must be mermaid, dot or text, got \`${flags.format}\``);
   const project = openProject(io);
   const { loaded, plan } = await loadOrReport(flags.pipeline, project, io);
   if (!plan) return EXIT_INVALID;
   const dry = await runPipeline({ plan, store: project.store, executor: makeExecutor(loaded, 1), root: project.root }, { jobs: 1, keepGoing: true, dryRun: true });
   const status = new Map(dry.stages.map((s) => [s.id, s]));
-  io.out(flags.format === 'mermaid' ? mermaid(plan, status) : dot(plan, status));
+  io.out(flags.format === 'mermaid' ? mermaid(plan, status) : flags.format === 'dot' ? dot(plan, status) : text(plan, status));
   return EXIT_OK;
 }
+
+const FORMATS = ['mermaid', 'dot', 'text'];
 
 function label(plan: Plan, id: string, s: StageReport | undefined): string {
   const p = plan.stages.get(id)!;
@@ -48,3 +50,33 @@ export function dot(plan: Plan, status: Map<string, StageReport>): string {
   lines.push('}');
   return lines.join('\n') + '\n';
 }
+
+/**
+ * The graph as text for the terminal: one line per stage in run order (every stage after
+ * those it reads), marked `·` up to date or `○` stale (`✗` failed, `-` skipped: e.g. a
+ * foreach file that cannot be read), with its step, its fan-out and the stages it reads
+ * (`←`). A stage that observes the whole pipeline (a report) names the stages it reads as
+ * data and counts the others.
+ */
+export function text(plan: Plan, status: Map<string, StageReport>): string {
+  const kind = (id: string) => TEXT_MARKS.find((m) => m.status === (status.get(id)?.status ?? 'would-run')) ?? TEXT_MARKS[1]!;
+  const lines = plan.order.map((id) => {
+    const p = plan.stages.get(id)!;
+    const fan = p.dims.length ? ` ×${status.get(id)?.items.total || '?'}` : '';
+    const data = p.deps.filter((d) => !implicit(plan, d, id));
+    const seen = p.deps.length - data.length;
+    const reads = data.length ? ` ← ${data.join(', ')}` : '';
+    const observes = seen ? `${data.length ? ';' : ' ←'} observes ${seen} more stage${seen === 1 ? '' : 's'}` : '';
+    return `${kind(id).mark} ${id} (${p.spec.step}${fan})${reads}${observes}`;
+  });
+  const counts = TEXT_MARKS.map((m) => ({ ...m, n: plan.order.filter((id) => kind(id) === m).length })).filter((m) => m.n > 0 || m.status !== 'failed' && m.status !== 'skipped');
+  lines.push('', `${plan.order.length} stages: ${counts.map((m) => `${m.n} ${m.label} (${m.mark})`).join(', ')}`);
+  return lines.join('\n') + '\n';
+}
+
+const TEXT_MARKS = [
+  { status: 'cached', mark: '·', label: 'up to date' },
+  { status: 'would-run', mark: '○', label: 'stale' },
+  { status: 'failed', mark: '✗', label: 'failed' },
+  { status: 'skipped', mark: '-', label: 'skipped' },
+] as const;

@@ -11,12 +11,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkPipelineState, type Checked } from '../cache-meta.js';
 import { isInside } from '../confine.js';
+import { itemId } from '../items.js';
 import { processAlive, withGcLock } from '../lock.js';
 import type { PipelineState } from '../state.js';
 import type { LocalStore } from '../store.js';
 import { EXIT_FAILED, EXIT_OK, openProject, type Io, type Project } from './common.js';
 
-export function gcCommand(flags: { dryRun: boolean }, io: Io): number {
+export interface GcFlags {
+  /** Say what would be removed, remove nothing. */
+  readonly dryRun: boolean;
+  /** Name every entry (with --dry-run: what would be removed; else what was). */
+  readonly verbose?: boolean;
+}
+
+export function gcCommand(flags: GcFlags, io: Io): number {
   const project = openProject(io);
   // gc's own lock makes a run that starts meanwhile wait for it (engine/lock.ts says why
   // the two can never both go ahead).
@@ -27,11 +35,13 @@ export function gcCommand(flags: { dryRun: boolean }, io: Io): number {
   return EXIT_FAILED;
 }
 
-function collect(flags: { dryRun: boolean }, project: Project, io: Io): number {
+function collect(flags: GcFlags, project: Project, io: Io): number {
   const store = project.store;
   const keepRecords = new Set<string>();
   const keepObjects = new Set<string>();
   const staleStates: string[] = [];
+  /** State name → the (deleted) pipeline file it was for. */
+  const staleFiles = new Map<string, string>();
   for (const name of store.listStates().filter((n) => n.startsWith('pipeline-'))) {
     const read = readState(store, name);
     if (!read.ok) {
@@ -41,6 +51,7 @@ function collect(flags: { dryRun: boolean }, project: Project, io: Io): number {
     const s = read.value;
     if (!fs.existsSync(path.resolve(project.root, s.file))) {
       staleStates.push(name);
+      staleFiles.set(name, s.file);
       continue;
     }
     for (const stage of Object.values(s.stages)) {
@@ -57,6 +68,8 @@ function collect(flags: { dryRun: boolean }, project: Project, io: Io): number {
   for (const o of objects) bytes += safeSize(path.join(store.dir, 'objects', o.slice(0, 2), o));
   // A set: results/ may be a link to a folder that is walked anyway.
   const temps = [...new Set([...staleTempFiles(store.dir), ...staleTempFiles(resultsDir(project.root))])];
+  // Read before anything is deleted: the records say which stage each entry was for.
+  const details = flags.dryRun || flags.verbose ? describeRemovals(store, project.root, { records, objects, temps, staleStates, staleFiles }, flags.verbose === true) : [];
   if (!flags.dryRun) {
     for (const t of temps) fs.rmSync(t, { force: true });
     for (const r of records) store.deleteRecord(r);
@@ -65,7 +78,62 @@ function collect(flags: { dryRun: boolean }, project: Project, io: Io): number {
   }
   const verb = flags.dryRun ? 'would remove' : 'removed';
   io.out(`${verb} ${records.length} run records and ${objects.length} objects (${(bytes / 1e6).toFixed(1)} MB)${temps.length ? ` and ${temps.length} temp files left by interrupted runs` : ''}; kept ${keepRecords.size} records referenced by current pipelines\n`);
+  for (const line of details) io.out(`  ${line}\n`);
+  if (flags.dryRun && !flags.verbose && records.length + objects.length + temps.length + staleStates.length > 0) io.out('  (--verbose names every entry)\n');
   return EXIT_OK;
+}
+
+/** What gc removes (or would remove), for {@link describeRemovals}. */
+interface Removals {
+  readonly records: readonly string[];
+  readonly objects: readonly string[];
+  readonly temps: readonly string[];
+  readonly staleStates: readonly string[];
+  readonly staleFiles: ReadonlyMap<string, string>;
+}
+
+/**
+ * Lines saying what gc removes: per stage, its run records and the objects they name (a record
+ * says which stage and item first produced it; entries no readable record names are counted
+ * apart), the states of deleted pipelines and the temp files; with `verbose`, every entry.
+ */
+function describeRemovals(store: LocalStore, root: string, r: Removals, verbose: boolean): string[] {
+  const removed = new Set(r.objects);
+  const byStage = new Map<string, { records: string[]; objects: Set<string> }>();
+  const named = new Set<string>();
+  const lines: string[] = [];
+  const recs: { what: string; lines: string[] }[] = [];
+  for (const fp of r.records) {
+    const rec = store.readRecordFile(fp);
+    const stage = rec.ok ? `stage \`${rec.value.stage}\`` : 'damaged records';
+    const g = byStage.get(stage) ?? { records: [], objects: new Set<string>() };
+    g.records.push(fp);
+    byStage.set(stage, g);
+    const objs = rec.ok ? [...new Set([...Object.values(rec.value.outputs), ...Object.values(rec.value.files)])].filter((h) => removed.has(h)).sort() : [];
+    for (const h of objs) { g.objects.add(h); named.add(h); }
+    const what = rec.ok ? `stage \`${rec.value.stage}\`${rec.value.item ? ` item ${itemId(rec.value.item)}` : ''}, step ${rec.value.step}` : 'a damaged record';
+    recs.push({ what, lines: [`cache/runs/${fp.slice(0, 2)}/${fp}.json (${what})`, ...objs.map((h) => `  cache/objects/${h.slice(0, 2)}/${h}`)] });
+  }
+  // By stage and item, not by hash: the listing reads like the pipeline.
+  const entries = recs.sort((a, b) => (a.what < b.what ? -1 : a.what > b.what ? 1 : 0)).flatMap((e) => e.lines);
+  for (const [stage, g] of [...byStage].sort((a, b) => b[1].records.length - a[1].records.length || (a[0] < b[0] ? -1 : 1))) {
+    lines.push(`${stage}: ${plural(g.records.length, 'run record')}, ${plural(g.objects.size, 'object')}`);
+  }
+  const loose = r.objects.filter((h) => !named.has(h));
+  if (loose.length) {
+    lines.push(`${plural(loose.length, 'object')} that no removed run record names`);
+    entries.push(...loose.sort().map((h) => `cache/objects/${h.slice(0, 2)}/${h}`));
+  }
+  for (const s of r.staleStates) lines.push(`the state of ${r.staleFiles.get(s) || s}, a pipeline that no longer exists (cache/state/${s}.json)`);
+  if (r.temps.length) {
+    lines.push(`${plural(r.temps.length, 'temp file')} left by interrupted runs`);
+    entries.push(...r.temps.map((t) => path.relative(root, t)).sort());
+  }
+  return verbose ? [...lines, ...entries] : lines;
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
 /** A pipeline state for gc: every entry sound, or why not (no partial state: it decides deletions). */

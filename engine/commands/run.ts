@@ -1,8 +1,11 @@
 /** `agglo run` and `agglo status` (the same walk, dry). */
+import { own } from '../dict.js';
+import { recordLastRun } from '../last-run.js';
 import { Progress, stageLine } from '../progress.js';
 import type { Loaded } from '../load.js';
 import type { Plan } from '../plan.js';
 import { runPipeline, type RunReport } from '../run.js';
+import { loadState, stateName } from '../state.js';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, loadOrReport, makeExecutor, openProject, withProjectLock, type Io, type Project } from './common.js';
 
 export interface RunFlags {
@@ -17,12 +20,35 @@ export interface RunFlags {
 }
 
 export async function runCommand(flags: RunFlags, io: Io, dryRun = false): Promise<number> {
+  return (await runWithReport(flags, io, dryRun)).code;
+}
+
+/** What {@link runWithReport} returns: the exit code and, when it got as far, what ran. */
+export interface RunOutcome {
+  readonly code: number;
+  /** The run's report, when the pipeline was valid and the stages named exist. */
+  readonly report?: RunReport;
+  /** The pipeline that ran, when it was valid. */
+  readonly pipeline?: LoadedPipeline;
+}
+
+/**
+ * `agglo run` (dry: `status`) with its output, returning the report as well as the exit
+ * code: for scripts that run a pipeline and then read its results in the same process
+ * (scripts/start.mjs).
+ */
+export async function runWithReport(flags: RunFlags, io: Io, dryRun = false): Promise<RunOutcome> {
   const project = openProject(io);
+  let outcome: RunOutcome = { code: EXIT_INVALID };
   // Locked before loading: a gc starting while the pipeline loads could delete what it uses.
-  return withProjectLock(project, io, async () => {
+  const code = await withProjectLock(project, io, async () => {
     const { loaded, plan } = await loadOrReport(flags.pipeline, project, io);
-    return plan ? runLoaded(flags, io, { project, loaded, plan }, dryRun) : EXIT_INVALID;
+    if (!plan) return EXIT_INVALID;
+    const pipeline = { project, loaded, plan };
+    outcome = { ...(await runLoadedReport(flags, io, pipeline, dryRun)), pipeline };
+    return outcome.code;
   });
+  return { ...outcome, code };
 }
 
 /** A pipeline loaded and valid, in its project. */
@@ -33,33 +59,74 @@ export interface LoadedPipeline {
 }
 
 /** Runs (dry: checks) a loaded pipeline; the caller holds the run lock (withProjectLock). */
-export async function runLoaded(flags: RunFlags, io: Io, { project, loaded, plan }: LoadedPipeline, dryRun = false): Promise<number> {
+export async function runLoaded(flags: RunFlags, io: Io, pipeline: LoadedPipeline, dryRun = false): Promise<number> {
+  return (await runLoadedReport(flags, io, pipeline, dryRun)).code;
+}
+
+async function runLoadedReport(flags: RunFlags, io: Io, { project, loaded, plan }: LoadedPipeline, dryRun: boolean): Promise<{ code: number; report?: RunReport }> {
   const unknown = flags.targets.filter((t) => !plan.stages.has(t));
   if (unknown.length) {
     io.err(`error: no stage named ${unknown.map((u) => `\`${u}\``).join(', ')} in ${plan.pipeline.displayFile}; stages are: ${plan.order.join(', ')}\n`);
-    return EXIT_INVALID;
+    return { code: EXIT_INVALID };
   }
   const executor = makeExecutor(loaded, dryRun ? 1 : flags.jobs);
-  const progress = flags.json || dryRun ? undefined : new Progress(io.out, io.isTTY);
+  // Cached stages are one line unless --verbose (a no-op run of the paper would print 53).
+  const progress = flags.json || dryRun ? undefined : new Progress(io.out, io.isTTY, flags.verbose);
+  const warnings: string[] = [];
   let report: RunReport;
   try {
     report = await runPipeline({ plan, store: project.store, executor, root: project.root }, {
       jobs: flags.jobs, keepGoing: flags.keepGoing, dryRun, targets: flags.targets, verifyInputs: flags.verifyInputs,
-      onEvent: progress?.onEvent ?? ((e) => { if (e.type === 'warning') io.err(`warning: ${e.message}\n`); }),
+      onEvent: (e) => {
+        if (e.type === 'warning') warnings.push(e.message);
+        if (progress) progress.onEvent(e);
+        else if (e.type === 'warning') io.err(`warning: ${e.message}\n`);
+      },
     });
   } finally {
     progress?.stop();
     await executor.close();
   }
+  if (!dryRun) recordLastRun(project.store, project.root, plan.pipeline.file);
   if (flags.json) {
-    io.out(JSON.stringify(jsonReport(report, dryRun, flags.verbose), null, 2) + '\n');
+    const files = dryRun ? undefined : resultFiles(project, plan, report);
+    io.out(JSON.stringify(jsonReport(report, dryRun, flags.verbose, warnings, files), null, 2) + '\n');
   } else {
     printSummary(report, io, dryRun, flags.verbose);
   }
-  return report.stages.some((s) => s.status === 'failed') ? EXIT_FAILED : EXIT_OK;
+  return { code: report.stages.some((s) => s.status === 'failed') ? EXIT_FAILED : EXIT_OK, report };
 }
 
-function jsonReport(r: RunReport, dryRun: boolean, verbose: boolean): unknown {
+/** A results/ file a stage wrote (or restored) in a run, for `run --json`. */
+export interface ResultFile {
+  /** Relative to the project root, as the step named it. */
+  readonly path: string;
+  /** sha256 of the file's bytes (the name of its cached copy in cache/objects/). */
+  readonly sha256: string;
+  readonly stage: string;
+  /** The item that wrote it ("" for a stage without foreach). */
+  readonly item: string;
+}
+
+/**
+ * The results files of the stages that ran or were cached in this run, as the pipeline's state
+ * now records them (the state the run just wrote), in stage order then path order.
+ */
+function resultFiles(project: Project, plan: Plan, r: RunReport): ResultFile[] {
+  const state = loadState(project.store, stateName(project.root, plan.pipeline.file));
+  const out: ResultFile[] = [];
+  for (const s of r.stages) {
+    if (s.status !== 'ran' && s.status !== 'cached') continue;
+    const files: ResultFile[] = [];
+    for (const [item, st] of Object.entries(own(state.stages, s.id)?.items ?? {})) {
+      for (const [path, sha256] of Object.entries(st.written ?? {})) files.push({ path, sha256, stage: s.id, item });
+    }
+    out.push(...files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+  }
+  return out;
+}
+
+function jsonReport(r: RunReport, dryRun: boolean, verbose: boolean, warnings: readonly string[], files: readonly ResultFile[] | undefined): unknown {
   return {
     pipeline: r.pipeline,
     ok: r.ok,
@@ -70,6 +137,8 @@ function jsonReport(r: RunReport, dryRun: boolean, verbose: boolean): unknown {
       ...(dryRun || verbose ? { itemReasons: s.itemReasons } : {}),
       ...(s.notes.length ? { notes: s.notes } : {}),
     })),
+    ...(files ? { files } : {}),
+    warnings,
   };
 }
 

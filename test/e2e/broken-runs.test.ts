@@ -23,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { agglo, aggloAsync, repo } from './support.js';
+import { concurrencyLimit, transcript } from './corpus.js';
 
 const corpus = path.join(repo, 'test/fixtures/broken-runs');
 const brokenValidate = path.join(repo, 'test/fixtures/broken');
@@ -118,32 +119,9 @@ function snapshot(dir: string): Map<string, string> {
   return out;
 }
 
-/** What a case's expected.txt holds: the exit code, stdout and stderr, normalized. */
-function transcript(code: number, stdout: string, stderr: string, places: [string, string][]): string {
-  const norm = (text: string) => {
-    let t = text;
-    for (const [from, to] of places) t = t.split(from).join(to);
-    return t.replace(/\b\d+\.\d+s\b/g, '#.##s');
-  };
-  return `exit ${code}\n--- stdout\n${norm(stdout)}--- stderr\n${norm(stderr)}`;
-}
 
 // At most this many CLI processes at once: the machine has few cores.
-const limit = (() => {
-  let free = 3;
-  const waiting: (() => void)[] = [];
-  return async <T>(f: () => Promise<T>): Promise<T> => {
-    if (free === 0) await new Promise<void>((r) => waiting.push(r));
-    else free--;
-    try {
-      return await f();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else free++;
-    }
-  };
-})();
+const limit = concurrencyLimit(3);
 
 describe('the broken-input corpus through the CLI', () => {
   test('broken/ and broken-runs/ hold at least 60 cases together', () => {

@@ -101,10 +101,11 @@ describe('agglo run', () => {
 
   it('a failing stage exits 1 with its message; --keep-going still runs independent stages', () => {
     const dir = study();
-    edit(dir, 'pipelines/paper.yaml', 'log(gdp_raw)', 'log(gdp_rawx)');
+    // A failure only the data show (a misspelt column is an error before running, exit 2).
+    edit(dir, 'pipelines/paper.yaml', 'log(gdp_raw)', 'log(gdp_raw) + province');
     const r = agglo(dir, 'run', '--jobs', '1');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error: stage `vars`: .*unknown name `gdp_rawx`/);
+    expect(r.stderr).toMatch(/error: stage `vars`: .*failed at row 1: Cannot convert "A" to a number/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     const k = runJson(dir, 'run', '--keep-going');
     expect(statuses(k.stages)).toEqual({ panel: 'cached', vars: 'failed', byyear: 'skipped', summary: 'skipped', export: 'skipped' });
@@ -174,6 +175,9 @@ describe('agglo run', () => {
   it('the example plugin runs, and editing its source reruns its stage', () => {
     const dir = study();
     writeFile(dir, 'plugins/winsorize.mjs', fs.readFileSync(path.join(repo, 'examples/plugins/winsorize.mjs'), 'utf8'));
+    // It imports agglo/plugin: install agglo in the project as `npm install PATH` does (docs/plugins.md).
+    fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+    fs.symlinkSync(repo, path.join(dir, 'node_modules', 'agglo'), 'dir');
     writeFile(dir, 'pipelines/plug.yaml', 'plugins: [plugins/winsorize.mjs]\nstages:\n  panel: { step: read-csv, params: { path: data/panel.csv } }\n  w: { step: winsorize, inputs: { data: panel }, params: { columns: [gdp_raw], p: 0.2 } }\n');
     const r = runJson(dir, 'run', 'pipelines/plug.yaml');
     expect(r.stages.w!.status).toBe('ran');

@@ -147,3 +147,40 @@ describe('readCsvFile: UTF-8 only (GitHub issue 9)', () => {
     expect(readCsvFile(join(dir, 'y.csv')).columns.map((c) => c.name)).toEqual(['name', 'v']);
   });
 });
+
+describe('splitCsv memo and readCsvColumn (foreach files, issue 10)', () => {
+  it('splitCsv gives the same records for the same text without splitting it again', () => {
+    const text = 'k,v\na,1\nb,2\n';
+    const first = splitCsv(text);
+    // An equal text built separately (as a second read of the file would be) hits the memo.
+    expect(splitCsv(['k,v', 'a,1', 'b,2', ''].join('\n'))).toBe(first);
+    expect(splitCsv('k,v\na,1\n')).not.toBe(first);
+    // parseCsv does not share records with it (a step may read a large table once).
+    expect(parseCsv(text).columns[0]!.values).toEqual(['a', 'b']);
+  });
+
+  it('keeps only the last few texts', () => {
+    const first = splitCsv('only,once\n1,2\n');
+    for (let i = 0; i < 8; i++) splitCsv(`n\n${i}\n`);
+    const again = splitCsv('only,once\n1,2\n');
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+  });
+
+  it('readCsvColumn reads one column as text, missing tokens as null, errors as readCsvFile', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { readCsvColumn } = await import('../../engine/csv.js');
+    const dir = mkdtempSync(join(tmpdir(), 'agglo-column-'));
+    // `x` holds a number beyond float64: read whole (readCsvFile), the file is an error; the
+    // column `code` alone is not.
+    writeFileSync(join(dir, 'a.csv'), 'code,x\n01,1\nNA,1e999\n" 02 ",3\n,4\n');
+    expect(readCsvColumn(join(dir, 'a.csv'), 'code', { file: 'data/a.csv' })).toEqual(['01', null, ' 02 ', null]);
+    expect(failure(() => readCsvColumn(join(dir, 'a.csv'), 'cod', { file: 'data/a.csv' })).message).toBe('file `data/a.csv` has no column `cod`; columns are: code, x');
+    writeFileSync(join(dir, 'b.csv'), 'code,x\n01\n');
+    const bad = failure(() => readCsvColumn(join(dir, 'b.csv'), 'code', { file: 'data/b.csv' }));
+    expect([bad.reason, bad.message]).toEqual(['malformed-csv', 'data/b.csv:2: this row has 1 field but the header has 2; check for an unquoted comma or a missing field']);
+    expect(failure(() => readCsvColumn(join(dir, 'none.csv'), 'code', { file: 'data/none.csv' })).reason).toBe('missing-file');
+  });
+});

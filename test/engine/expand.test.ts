@@ -59,6 +59,24 @@ describe('expandStageItems', () => {
     expect(y).toEqual({ items: [{ year: 2011 }, { year: 2012 }] });
   });
 
+  it('a CSV file read again after it changed gives the new values (the memo follows size, mtime and ctime)', async () => {
+    const file = path.join(root, 'data', 'changing.csv');
+    const stage = planned({ k: { kind: 'file', path: 'data/changing.csv', column: 'k' } });
+    fs.writeFileSync(file, 'k\nA\nB\n');
+    const t = new Date('2020-01-01T00:00:00Z');
+    fs.utimesSync(file, t, t);
+    expect(await expandStageItems(stage, env())).toEqual({ items: [{ k: 'A' }, { k: 'B' }] });
+    // Same size and the same mtime put back: only the ctime tells the file changed (file
+    // times tick in steps of a few ms, hence the pause).
+    await new Promise((r) => setTimeout(r, 20));
+    fs.writeFileSync(file, 'k\nC\nD\n');
+    fs.utimesSync(file, t, t);
+    expect(await expandStageItems(stage, env())).toEqual({ items: [{ k: 'C' }, { k: 'D' }] });
+    fs.rmSync(file);
+    const gone = await expandStageItems(stage, env());
+    expect('error' in gone && gone.error).toMatch(/^foreach `k`: cannot read data\/changing\.csv: no such file/);
+  });
+
   it('a missing CSV column is an error naming the dimension, the file and the column', async () => {
     const r = await expandStageItems(planned({ sector: { kind: 'file', path: 'data/panel.csv', column: 'sector' } }), env());
     expect('error' in r && r.error).toMatch(/^foreach `sector`: /);

@@ -123,3 +123,21 @@ describe('FileHasher', () => {
     expect(new FileHasher(root, store).hash(abs)).toBe(sha('abc'));
   });
 });
+
+describe('FileHasher.recorded (what the memo held when the run began)', () => {
+  it('keeps the hash from before this hasher re-hashed or remembered the file', () => {
+    const abs = write('data/a.csv', 'first');
+    const one = new FileHasher(root, store);
+    one.hash(abs);
+    one.save();
+    const two = new FileHasher(root, store);
+    expect(two.recorded(abs)).toBe(sha('first'));
+    write('data/a.csv', 'edited', new Date('2021-01-01T00:00:00Z'));
+    expect(two.hash(abs)).toBe(sha('edited'));
+    expect(two.recorded(abs)).toBe(sha('first'));
+    write('data/a.csv', 'rewritten', new Date('2022-01-01T00:00:00Z'));
+    two.remember(abs, sha('rewritten'));
+    expect(two.recorded(abs)).toBe(sha('first'));
+    expect(two.recorded(path.join(root, 'data/none.csv'))).toBeUndefined();
+  });
+});

@@ -352,6 +352,34 @@ stages:
     expect(r.warnings).toContain('restored results/x.csv from the cache (it was missing or edited)');
   });
 
+  it('rewrites a results/ file that another configuration wrote without a warning, and warns for a hand edit', async () => {
+    const root = project(`
+stages:
+  data: { step: read-csv, params: { path: data/x.csv } }
+  sel: { step: filter, inputs: { data: data }, params: { where: "a > 1" } }
+  out: { step: write-csv, inputs: { data: sel }, params: { path: results/x.csv } }
+`, { 'data/x.csv': 'a\n1\n2\n3\n' });
+    const file = path.join(root, 'results', 'x.csv');
+    const switchTo = (from: string, to: string) => write(root, 'pipeline.yaml', fs.readFileSync(path.join(root, 'pipeline.yaml'), 'utf8').replace(from, to));
+    expect((await run(root)).ok).toBe(true);
+    expect(fs.readFileSync(file, 'utf8')).toBe('a\n2\n3\n');
+    switchTo('a > 1', 'a > 2');
+    expect((await run(root)).warnings).toEqual([]);
+    expect(fs.readFileSync(file, 'utf8')).toBe('a\n3\n');
+    // Back to the first configuration: every stage is cached and results/x.csv, which agglo
+    // itself rewrote for `a > 2`, is put back from the cache without a word.
+    switchTo('a > 2', 'a > 1');
+    const back = await run(root);
+    expect(summary(back)).toEqual({ data: 'cached: up to date', sel: 'cached: up to date', out: 'cached: up to date' });
+    expect(back.warnings).toEqual([]);
+    expect(fs.readFileSync(file, 'utf8')).toBe('a\n2\n3\n');
+    // The same file edited by hand is restored with a warning, also after a dry run hashed it.
+    fs.writeFileSync(file, 'a\n2\n3\n4\n');
+    expect((await run(root, { dryRun: true })).warnings).toEqual(['results/x.csv is missing or edited: `agglo run` restores it from the cache']);
+    expect((await run(root)).warnings).toEqual(['restored results/x.csv from the cache (it was missing or edited)']);
+    expect(fs.readFileSync(file, 'utf8')).toBe('a\n2\n3\n');
+  });
+
   it('a dry run explains what would run and changes nothing', async () => {
     const root = project(`
 stages:

@@ -1,0 +1,39 @@
+/**
+ * What the exact-output corpora (test/fixtures/broken-runs, test/fixtures/cli-output) share:
+ * the transcript a case's expected.txt holds, and a cap on CLI processes run at once.
+ */
+
+/**
+ * The exit code, stdout and stderr, normalized: `places` (temp folders) replaced, elapsed
+ * times, `"ms"` fields, sha256 hashes (and their shard folders) and clock times masked.
+ */
+export function transcript(code: number, stdout: string, stderr: string, places: [string, string][]): string {
+  const norm = (text: string) => {
+    let t = text;
+    for (const [from, to] of places) t = t.split(from).join(to);
+    return t
+      .replace(/\b\d+\.\d+s\b/g, '#.##s')
+      .replace(/"ms": \d+/g, '"ms": #')
+      .replace(/\/[0-9a-f]{2}\/([0-9a-f]{64})/g, '/../$1')
+      .replace(/\b[0-9a-f]{64}\b/g, '<hash>')
+      .replace(/^\[[^\]\n]*\d:\d\d:\d\d[^\]\n]*\]/gm, '[time]');
+  };
+  return `exit ${code}\n--- stdout\n${norm(stdout)}--- stderr\n${norm(stderr)}`;
+}
+
+/** Runs at most `n` of the functions given to it at once (the machine has few cores). */
+export function concurrencyLimit(n: number): <T>(f: () => Promise<T>) => Promise<T> {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return async <T>(f: () => Promise<T>): Promise<T> => {
+    if (free === 0) await new Promise<void>((r) => waiting.push(r));
+    else free--;
+    try {
+      return await f();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    }
+  };
+}
