@@ -77,7 +77,7 @@ function modelList(models: [string, Json][]): string {
 /** The report step. */
 export const report = defineStep<ReportParams>({
   name: 'report',
-  version: '1.4.0',
+  version: '1.4.1',
   description: 'A self-contained HTML report: Table 1 heatmap, Table 2 vs the paper, regions over time, coefficient plot, Tables 4-5, the pipeline DAG and provenance (charts inlined as SVG, no scripts).',
   observesPipeline: true,
   params: {

@@ -30,9 +30,18 @@ export async function stepsCommand(name: string | undefined, io: Io, markdown = 
   return EXIT_OK;
 }
 
-function firstSentence(s: string): string {
-  const m = /^(.*?[.!?])(\s|$)/s.exec(s);
-  return (m ? m[1]! : s).replace(/\s+/g, ' ');
+/** Abbreviations whose period does not end a sentence ("e.g. a table", "eq. 4", "Miller et al. 2009"). */
+const ABBREVIATION = /(?:^|[\s(])(?:e\.g|i\.e|cf|eqs?|vs|etc|al|approx|resp|no|fig|incl)\.$/i;
+
+/** The description's first sentence, whole: a period ends it only before a capital letter, a quote or the end. */
+export function firstSentence(s: string): string {
+  const text = s.replace(/\s+/g, ' ').trim();
+  const end = /[.!?](?= [A-Z"(`]|$)/g;
+  for (let m = end.exec(text); m; m = end.exec(text)) {
+    const upTo = text.slice(0, m.index + 1);
+    if (!ABBREVIATION.test(upTo)) return upTo;
+  }
+  return text;
 }
 
 export function describeStep(name: string, version: string, description: string, params: JsonSchema, inputs: Record<string, { description: string; optional?: boolean }>, outputs: Record<string, string>): string {

@@ -58,7 +58,8 @@ export function provenanceHtml(info: PipelineInfo, synthetic: DictionaryEntry[])
     ['agglo version', info.agglo],
     ['Pipeline', info.pipeline],
     ['Built at', info.builtAt],
-    ['Stages', `${info.stages.length} (${[...counts.entries()].map(([k, n]) => `${n} ${k}`).join(', ')})`],
+    // The report's own stage is not among them: `agglo run` counts it too (one more).
+    ['Stages', `${info.stages.length} besides this report (${[...counts.entries()].map(([k, n]) => `${n} ${k}`).join(', ')})`],
   ];
   const factsHtml = `<dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`;
   const explain = '<p class="note">Statuses and times are those of the run that built this report. The report is cached like any stage: it is rebuilt only when a result it shows (a stage fingerprint or an input file) changes.</p>';
