@@ -101,11 +101,12 @@ function stagesText(stages: readonly string[]): string {
 }
 
 /**
- * Diagnostics of the problems, one per place and name (stages sharing a misspelt param are
- * named together), sorted like validation's.
+ * Diagnostics of the problems, one per place and name: the params (and stages) that read a
+ * misspelt name written once (in `params:`, used by several stages and params) are named
+ * together, sorted like validation's.
  */
 export function columnDiagnostics(problems: readonly ColumnProblem[], parsed: ParsedFile, textOf: (file: string) => string | undefined): Diagnostic[] {
-  const groups = new Map<string, { range: SourceRange; stages: string[]; tail: string; head: string; hint: string }>();
+  const groups = new Map<string, { range: SourceRange; heads: Map<string, string[]>; tail: string; hint: string }>();
   for (const p of problems) {
     const { range, written } = locateParam(parsed, p.stage, p.at, p.key === true);
     const at = p.expression !== undefined && written ? narrow(range, p.name, textOf) : range;
@@ -116,13 +117,20 @@ export function columnDiagnostics(problems: readonly ColumnProblem[], parsed: Pa
     const close = p.hint ?? didYouMean(p.name, p.columns) ?? `${listName}: ${columnListText(p.columns)}`;
     // A default the user never wrote: say how to change it.
     const hint = written || p.hint !== undefined ? close : `set \`${paramText(p.at)}\` in the stage's params; ${close}`;
-    const key = JSON.stringify([at.file, at.line, at.col, head, tail, hint]);
-    const g = groups.get(key);
-    if (g) { if (!g.stages.includes(p.stage)) g.stages.push(p.stage); } else groups.set(key, { range: at, stages: [p.stage], tail, head, hint });
+    const key = JSON.stringify([at.file, at.line, at.col, tail, hint]);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { range: at, heads: new Map(), tail, hint }));
+    const stages = g.heads.get(head) ?? [];
+    if (!stages.includes(p.stage)) stages.push(p.stage);
+    g.heads.set(head, stages);
   }
   const out: Diagnostic[] = [];
   for (const g of groups.values()) {
-    out.push({ ...g.range, severity: 'error', code: 'unknown-column', message: `${g.head} of ${stagesText(g.stages)} ${g.tail}`, hint: g.hint });
+    const who = [...g.heads].map(([head, stages]) => `${head} of ${stagesText(stages)}`);
+    const subject = who.length === 1 ? who[0]! : `${who.slice(0, -1).join(', ')} and ${who[who.length - 1]}`;
+    // Several subjects take the plural verb ("… and param `y` of stage `b` name column …").
+    const tail = who.length === 1 ? g.tail : g.tail.replace(/^names /, 'name ').replace(/^reads /, 'read ');
+    out.push({ ...g.range, severity: 'error', code: 'unknown-column', message: `${subject} ${tail}`, hint: g.hint });
   }
   return sortDiagnostics(out);
 }

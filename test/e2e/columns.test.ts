@@ -40,9 +40,11 @@ stages:
   within: { step: panel-regression, inputs: { data: vars }, params: { y: rd, x: "\${params.x}", entity: province, time: year } }
   random: { step: panel-regression, inputs: { data: vars }, params: { y: rd, x: "\${params.x}", entity: province, time: year, model: random } }
   tests: { step: panel-tests, inputs: { data: vars }, params: { y: rd, x: "\${params.x}", entity: province, time: year } }
+  summary: { step: describe, inputs: { data: vars }, params: { columns: ["\${params.x}"] } }
 `;
 
-const URBN = `pipelines/paper.yaml:2:13 error unknown-column: param \`x[1]\` of stages \`pooled\`, \`within\`, \`random\` and \`tests\` names column \`urbn\`, which input \`data\` (from stage \`vars\`) does not have
+// One error where the name is written, naming every param and stage that reads it.
+const URBN = `pipelines/paper.yaml:2:13 error unknown-column: param \`x[1]\` of stages \`pooled\`, \`within\`, \`random\` and \`tests\` and param \`columns[0][1]\` of stage \`summary\` name column \`urbn\`, which input \`data\` (from stage \`vars\`) does not have
     2 |   x: [lgdp, urbn]
       |             ~~~~
   did you mean \`urban\`?
@@ -65,7 +67,7 @@ describe('a misspelt regressor', () => {
 
   it('fixed, validates with no note and runs', () => {
     fs.writeFileSync(path.join(dir, 'pipelines/paper.yaml'), pipeline('[lgdp, urban]'));
-    expect(agglo(dir, 'validate')).toEqual({ code: 0, stdout: 'pipelines/paper.yaml: ok (6 stages)\n', stderr: '' });
+    expect(agglo(dir, 'validate')).toEqual({ code: 0, stdout: 'pipelines/paper.yaml: ok (7 stages)\n', stderr: '' });
     expect(agglo(dir, 'run').code).toBe(0);
   });
 });
