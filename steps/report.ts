@@ -2,6 +2,7 @@
  * `report`: one self-contained HTML page about the study — Table 1 as a heatmap, Table 2
  * beside the paper's published ranking, regional means over time, a coefficient plot with
  * confidence intervals for every model, Tables 4 and 5, the comparison with the paper, the
+ * specification curve of a sweep (input `specifications`, steps/report/robustness.ts), the
  * pipeline DAG and the provenance of every number (agglo version, stage fingerprints, input
  * file hashes, synthetic inputs). Charts are vega-lite/vega rendered to inline SVG at build
  * time: the page has no scripts and loads nothing.
@@ -22,6 +23,7 @@ import { coefficientSpec, heatmapSpec, rankingSpec, regionSpec } from './report/
 import { dagSpec } from './report/dag-chart.js';
 import { coefPoints, dictionaryEntries, entityNames, entityOrder, heatCells, isObj, need, optionalTable, rankLines, regionPoints, type PaperColumns, type PanelColumns } from './report/data.js';
 import { esc, figure, page, type Section } from './report/html.js';
+import { robustnessSection } from './report/robustness.js';
 import { estimatesBanner, provenanceHtml, syntheticBanner, syntheticEntries } from './report/provenance.js';
 import { vegaLiteToSvg, vegaToSvg } from './report/render.js';
 import { factsHtml, regressionTableHtml, tableHtml } from './report/tables.js';
@@ -34,10 +36,11 @@ export interface ReportParams {
   level?: number;
   columns?: Partial<PanelColumns>;
   paper_columns?: Partial<PaperColumns>;
+  spec_terms?: string[];
 }
 
 /** Inputs with a fixed meaning; every other input is a model. */
-const NAMED = ['lq', 'ranking', 'provinces', 'paper_ranking', 'table4', 'table5', 'comparison', 'dictionary', 'estimates', 'pipeline'];
+const NAMED = ['lq', 'ranking', 'provinces', 'paper_ranking', 'table4', 'table5', 'comparison', 'dictionary', 'estimates', 'specifications', 'pipeline'];
 
 /** The pipeline's input files plus the report's own file inputs (e.g. the dictionary), for provenance. */
 function withOwnFiles(inputs: Record<string, Value>, root: string, info: PipelineInfo | undefined): PipelineInfo | undefined {
@@ -77,8 +80,8 @@ function modelList(models: [string, Json][]): string {
 /** The report step. */
 export const report = defineStep<ReportParams>({
   name: 'report',
-  version: '1.4.1',
-  description: 'A self-contained HTML report: Table 1 heatmap, Table 2 vs the paper, regions over time, coefficient plot, Tables 4-5, the pipeline DAG and provenance (charts inlined as SVG, no scripts).',
+  version: '1.5.0',
+  description: 'A self-contained HTML report: Table 1 heatmap, Table 2 vs the paper, regions over time, coefficient plot, Tables 4-5, the specification curve of a sweep, the pipeline DAG and provenance (charts inlined as SVG, no scripts).',
   observesPipeline: true,
   params: {
     type: 'object',
@@ -100,6 +103,7 @@ export const report = defineStep<ReportParams>({
         default: { name: 'region', value: 'average_agglomeration', rank: 'rank' },
         description: 'Columns of `paper_ranking`: entity name (matched to provinces.name_en), published value and rank.',
       },
+      spec_terms: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true, description: 'Terms of the `specifications` input that get a specification curve (every stage that collected them); default: every collected (stage, term).' },
     },
   },
   inputs: {
@@ -111,6 +115,7 @@ export const report = defineStep<ReportParams>({
     table5: { description: 'The `json` output of regression-table, shown as Table 5.', optional: true },
     comparison: { description: 'The `summary` output of paper-comparison.', optional: true },
     estimates: { description: 'The `summary` output of cell-flags (variable, cells, estimated, where): a box under the title says how many cells of each variable are estimated.', optional: true },
+    specifications: { description: 'A sweep\'s specifications table (specifications.csv: variant, one column per dimension, stage, term, estimate, std_error, statistic, p_value, nobs, r2), a table or a .csv file: the section "Robustness: specification curve", a curve and a summary per collected (stage, term).', optional: true },
     dictionary: { description: 'The data dictionary (file, column, status real|derived|synthetic), a table or a .csv file: marks synthetic inputs.', optional: true },
     '*': { description: 'Any other input name is a model (the `model` output of panel-regression), plotted under that name.', optional: true },
   },
@@ -172,6 +177,12 @@ export const report = defineStep<ReportParams>({
       sections.push({ id: 'models', title: 'Models · Coefficients and Table 5', body: parts.join('\n') });
     }
     if (ctx.inputs.comparison !== undefined) sections.push({ id: 'comparison', title: 'Comparison with the paper', body: factsHtml(ctx.inputs.comparison as Json, 'comparison') });
+    const specifications = optionalTable(ctx, 'specifications');
+    if (specifications) {
+      const robust = await robustnessSection(specifications, p.spec_terms);
+      charts.push(...robust.charts);
+      sections.push({ id: 'robustness', title: 'Robustness: specification curve', body: robust.body });
+    } else if (p.spec_terms !== undefined) ctx.note('report: `spec_terms` is set but there is no `specifications` input; connect a sweep\'s specifications.csv');
 
     const synthetic = dictionary ? syntheticEntries(dictionaryEntries(dictionary), info) : [];
     if (info) {
@@ -179,7 +190,7 @@ export const report = defineStep<ReportParams>({
       if (dag) sections.push({ id: 'dag', title: 'Pipeline', body: await chart('chart-dag', vegaToSvg(dag), 'Every stage of the pipeline, layered by dependency depth: stage id, step (×items for fan-out stages), and whether it ran or came from the cache in the run that built this report, with its time.') });
       sections.push({ id: 'provenance', title: 'Provenance', body: provenanceHtml(info, synthetic) });
     }
-    if (sections.length === 0) throw new StepError('nothing-to-report', 'report: no inputs to show; connect at least one of lq, ranking, table4, table5, comparison or a model');
+    if (sections.length === 0) throw new StepError('nothing-to-report', 'report: no inputs to show; connect at least one of lq, ranking, table4, table5, comparison, specifications or a model');
 
     const meta = info
       ? `Built ${esc(info.builtAt)} by agglo ${esc(info.agglo)} from <code>${esc(info.pipeline)}</code>.`

@@ -7,6 +7,7 @@ import { StepError, type StepContext } from '../../engine/step.js';
 import { column, columnNames, hasColumn, nrow } from '../../engine/table.js';
 import { isFileRef, isTable, type Cell, type Json, type Table } from '../../engine/value.js';
 import { normalQuantile, studentQuantile } from '../kernels/quantiles.js';
+import type { SpecRow } from '../kernels/spec-curve.js';
 import type { CoefPoint, HeatCell, RankLine, RegionPoint } from './charts.js';
 
 type Obj = { [k: string]: Json };
@@ -153,4 +154,39 @@ export function sameFile(pipelinePath: string, dictFile: string): boolean {
   const a = pipelinePath.replace(/\\/g, '/');
   const b = dictFile.replace(/\\/g, '/').replace(/^\.\//, '');
   return a === b || a.endsWith(`/${b}`);
+}
+
+/** The fixed columns of a sweep's specifications table; every other column is a dimension of the sweep. */
+export const SPEC_COLUMNS = ['variant', 'stage', 'term', 'estimate', 'std_error', 'statistic', 'p_value', 'nobs', 'r2'];
+
+/**
+ * The rows of a specifications table (one per variant × collected term) and its dimensions,
+ * the columns that are not {@link SPEC_COLUMNS}, in table order. A missing estimate, std error
+ * or p value (a variant that failed) is NaN; any other non-number is an error naming the cell.
+ */
+export function specRows(t: Table, input = 'specifications'): { rows: SpecRow[]; dimensions: string[] } {
+  need(t, input, ['variant', 'stage', 'term', 'estimate', 'std_error', 'p_value']);
+  const dimensions = columnNames(t).filter((n) => !SPEC_COLUMNS.includes(n));
+  const v = column(t, 'variant'), s = column(t, 'stage'), term = column(t, 'term');
+  const dims = dimensions.map((d) => column(t, d));
+  const number = (name: string) => {
+    const c = column(t, name);
+    return (i: number): number => {
+      const x = c[i];
+      if (x === null || x === undefined || x === '') return NaN;
+      if (typeof x === 'number') return x;
+      // A column read as text keeps its cells as strings: NA and NaN are missing, numbers are read.
+      if (typeof x === 'string' && /^\s*(NA|NaN)\s*$/i.test(x)) return NaN;
+      if (typeof x === 'string' && x.trim() !== '' && Number.isFinite(Number(x))) return Number(x);
+      throw new StepError('bad-cell', `report: input \`${input}\` row ${i + 1}, column \`${name}\`: ${JSON.stringify(x)} is not a number`);
+    };
+  };
+  const estimate = number('estimate'), se = number('std_error'), p = number('p_value');
+  const rows: SpecRow[] = [];
+  for (let i = 0; i < nrow(t); i++) {
+    const choices: Record<string, string> = {};
+    dimensions.forEach((d, k) => { const c = dims[k]![i]; if (c !== null && c !== undefined) choices[d] = str(c); });
+    rows.push({ variant: str(v[i]), choices, stage: str(s[i]), term: str(term[i]), estimate: estimate(i), std_error: se(i), p_value: p(i) });
+  }
+  return { rows, dimensions };
 }

@@ -108,3 +108,57 @@ describe.skipIf(!haveChromium())('report in headless Chromium', () => {
     expect(fs.statSync(out).size).toBeGreaterThan(10_000);
   });
 });
+
+/**
+ * The robustness section (issue 11) in the browser: the report of
+ * test/fixtures/spec-curve/pipeline.yaml (12 variants × 2 dimensions) draws its curve with a
+ * visible point per variant and the choice indicators in the same columns.
+ */
+describe.skipIf(!haveChromium())('specification curve in headless Chromium', () => {
+  let dir: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-spec-curve-'));
+    const fixtures = path.join(repo, 'test', 'fixtures', 'spec-curve');
+    fs.copyFileSync(path.join(fixtures, 'pipeline.yaml'), path.join(dir, 'pipeline.yaml'));
+    fs.mkdirSync(path.join(dir, 'data'));
+    fs.copyFileSync(path.join(fixtures, 'specifications.csv'), path.join(dir, 'data', 'specifications.csv'));
+    const r = agglo(dir, 'run', 'pipeline.yaml');
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await page.goto(pathToFileURL(path.join(dir, 'results', 'spec-curve.html')).href, { waitUntil: 'load' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('draws a visible point per variant and the indicators beneath, column by column', async () => {
+    expect(consoleErrors).toEqual([]);
+    const centres = (mark: string) => page.$$eval(`#chart-spec-curve-1 g.${mark} path`, (paths) => paths.map((p) => {
+      const b = p.getBoundingClientRect();
+      return { x: Math.round(b.x + b.width / 2), visible: b.width > 0 && b.height > 0 };
+    }));
+    const points = await centres('estimate_points_marks');
+    const marks = await centres('choices_marks');
+    expect(points).toHaveLength(12);
+    expect(marks).toHaveLength(24);
+    expect([...points, ...marks].every((p) => p.visible)).toBe(true);
+    // Each of the 12 columns has its point and two indicators (years, estimator).
+    const columns = new Map<number, number>();
+    for (const m of marks) columns.set(m.x, (columns.get(m.x) ?? 0) + 1);
+    expect([...columns.keys()].sort((a, b) => a - b)).toEqual(points.map((p) => p.x).sort((a, b) => a - b));
+    expect([...columns.values()]).toEqual(Array(12).fill(2));
+    expect(await page.locator('#robustness dl.facts').first().innerText()).toContain('91.7% positive');
+    const out = path.join(repo, 'test-artifacts', 'spec-curve.png');
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    await page.screenshot({ path: out, fullPage: true });
+  });
+});
