@@ -12,7 +12,7 @@ import { AGGLO_VERSION } from './version.js';
 type Common = typeof import('./commands/common.js');
 
 /** The commands, for "did you mean" (keep in step with the switch in dispatch). */
-const COMMANDS = ['run', 'status', 'report', 'validate', 'show', 'dag', 'watch', 'steps', 'schema', 'gc', 'verify', 'help', 'version'];
+const COMMANDS = ['run', 'sweep', 'status', 'report', 'validate', 'show', 'dag', 'watch', 'steps', 'schema', 'gc', 'verify', 'help', 'version'];
 
 const usage = (DEFAULT_PIPELINE: string) => `usage: agglo <command> [options]
 
@@ -24,10 +24,14 @@ commands:
         --verbose           a line for every stage (cached ones too), all notes, per-item
                             reasons, stack traces of crashed steps
         --verify-inputs     re-hash input files even when their size and mtime did not change
+  sweep FILE [--jobs N] [--keep-going] [--json]
+                            run every variant of a sweep file (docs/pipeline-reference.md,
+                            "Sweeps"); writes results/<sweep>/specifications.csv and summary.md
   status [PIPELINE]         what would run and why (dry run); --json, --verbose for items,
-                            --verify-inputs (as for run)
+                            --verify-inputs (as for run); for a sweep file, by stage over
+                            its variants
   report [PIPELINE]         build the pipeline's HTML report (its report stages and all they show)
-  validate [PIPELINE]       check the pipeline file and report every problem
+  validate [PIPELINE]       check the pipeline (or sweep) file and report every problem
         --load-plugins      also check stages of plugin steps (imports the plugins: runs their code)
   show STAGE [-p PIPELINE] [--item key=value …] [--output NAME] [--json | --csv]
                             a stage's cached result, of the pipeline last run here unless
@@ -105,18 +109,35 @@ async function dispatch(argv: string[], io: Io, { DEFAULT_PIPELINE, parseJobs, U
   const named = o.pipeline ?? (isPipeline(pos[0]) ? pos[0]! : undefined);
   const pipeline = named ?? DEFAULT_PIPELINE;
   const rest2 = isPipeline(pos[0]) && !o.pipeline ? pos.slice(1) : pos;
-  if (o['verify-inputs'] && cmd !== undefined && !['run', 'status', 'report', 'watch'].includes(cmd)) {
-    throw new UsageError(`--verify-inputs applies to run and status (and report, watch), not to \`${cmd}\``);
+  if (o['verify-inputs'] && cmd !== undefined && !['run', 'status', 'report', 'watch', 'sweep'].includes(cmd)) {
+    throw new UsageError(`--verify-inputs applies to run and status (and report, watch, sweep), not to \`${cmd}\``);
   }
   const runFlags = { pipeline, jobs: parseJobs(o.jobs), keepGoing: o['keep-going'] === true, json: o.json === true, verbose: o.verbose === true, targets: rest2, verifyInputs: o['verify-inputs'] === true };
   switch (cmd) {
     case 'run':
+      if (isPipeline(pos[0]) && (await import('./sweep-load.js')).isSweepFile(pipeline, process.cwd())) {
+        throw new UsageError(`\`${pipeline}\` is a sweep file; run it with \`agglo sweep ${pipeline}\``);
+      }
       return (await import('./commands/run.js')).runCommand(runFlags, io);
     case 'report':
       return (await import('./commands/report.js')).reportCommand(runFlags, io);
     case 'status':
+      if ((await import('./sweep-load.js')).isSweepFile(pipeline, process.cwd())) {
+        return (await import('./commands/sweep.js')).sweepStatusCommand({ ...runFlags, file: pipeline }, io);
+      }
       return (await import('./commands/run.js')).runCommand(runFlags, io, true);
+    case 'sweep':
+      if (!named) throw new UsageError('sweep needs a sweep file (FILE.yaml)');
+      if (rest2.length > 0) throw new UsageError(`sweep takes one sweep file, got also \`${rest2[0]}\``);
+      // A file that cannot be read is reported by the sweep command, like a pipeline's by run.
+      if ((await import('node:fs')).existsSync(named) && !(await import('./sweep-load.js')).isSweepFile(named, process.cwd())) {
+        throw new UsageError(`\`${named}\` is not a sweep file (it has no top-level \`sweep:\` key); \`agglo run ${named}\` runs a pipeline`);
+      }
+      return (await import('./commands/sweep.js')).sweepCommand({ ...runFlags, file: named }, io);
     case 'validate':
+      if ((await import('./sweep-load.js')).isSweepFile(pipeline, process.cwd())) {
+        return (await import('./commands/sweep.js')).sweepValidateCommand(pipeline, io, o['load-plugins'] === true);
+      }
       return (await import('./commands/validate.js')).validateCommand(pipeline, io, o['load-plugins'] === true);
     case 'show':
       if (!rest2[0]) throw new UsageError('show needs a stage name');

@@ -21,7 +21,7 @@ import { hasOutputs, reuseUnchangedStage, stageDigest, stageKey } from './stage-
 import { stageReport } from './stage-report.js';
 import { resultsPathProblem, quotePath } from './cache-meta.js';
 import { resultsTarget } from './results-target.js';
-import { readPipelineState, stateName, type ItemState, type LoadedState, type PipelineState } from './state.js';
+import { readPipelineState, stateFile, stateName, type ItemState, type LoadedState, type PipelineState } from './state.js';
 import { writeFileAtomic } from './store.js';
 import { expandStageItems } from './expand.js';
 import { StepError, type StepDefinition } from './step.js';
@@ -62,7 +62,7 @@ class Runner {
     this.hasher = new FileHasher(ctx.root, ctx.store, { rehash: opts.verifyInputs === true });
     this.limit = pLimit(Math.max(1, opts.jobs));
     this.stateKey = stateName(ctx.root, ctx.plan.pipeline.file);
-    const rel = path.relative(ctx.root, ctx.plan.pipeline.file);
+    const rel = stateFile(path.relative(ctx.root, ctx.plan.pipeline.file));
     const loaded = readPipelineState(ctx.store, this.stateKey, rel);
     this.prev = loaded.state;
     this.damaged = loaded.damaged;

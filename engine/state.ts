@@ -50,6 +50,19 @@ export function stateName(root: string, pipelineFile: string): string {
   return `pipeline-${rel.replace(/[^A-Za-z0-9._-]+/g, '_')}-${sha256(rel).slice(0, 8)}`;
 }
 
+/**
+ * A sweep variant's pipeline file is its sweep file with this mark and a hash of the variant
+ * id appended (engine/sweep-load.ts): each variant keeps its own state, recorded under the
+ * sweep file, so `agglo gc` keeps a variant's entries while the sweep file exists.
+ */
+export const VARIANT_MARK = '#variant-';
+
+/** The file a pipeline state belongs to (relative path): a sweep variant's is its sweep file. */
+export function stateFile(rel: string): string {
+  const i = rel.lastIndexOf(VARIANT_MARK);
+  return i >= 0 && /^[0-9a-f]{12}$/.test(rel.slice(i + VARIANT_MARK.length)) ? rel.slice(0, i) : rel;
+}
+
 /** A pipeline state as read, with what was wrong with it. */
 export interface LoadedState {
   /** The sound part of the state (empty when the file is missing or unusable). */

@@ -1,0 +1,260 @@
+/**
+ * Loading a sweep: read and check the sweep file, load its base pipeline once (plugins,
+ * validation), then build each variant in memory — the base's data with the variant's
+ * overlays merged over it as `extends` merges (engine/extends.ts mergePipelines) — and
+ * validate and plan it with the normal validator and planner. Nothing is read again per
+ * variant. A variant's diagnostics point into the sweep file where its overlay wrote the
+ * value, else into the base, and name the variant; one problem shared by many variants is
+ * reported once.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Document } from 'yaml';
+import { sha256 } from './canonical.js';
+import { checkColumns } from './columns.js';
+import type { Diagnostic } from './diagnostic.js';
+import { mergePipelines, resolveExtends } from './extends.js';
+import { loadPipeline, MAX_FOREACH_FILE_BYTES, type Loaded, type LoadOptions } from './load.js';
+import { parsePipelineText, readPipelineFile, toPlain, type NodePath, type ParsedFile } from './parse.js';
+import { planPipeline, type Plan } from './plan.js';
+import type { StepRegistry } from './registry.js';
+import { VARIANT_MARK } from './state.js';
+import { didYouMean, nameList } from './suggest.js';
+import { checkSweepFile, type SweepSpec } from './sweep-file.js';
+import { crossSize, expandVariants, MAX_SWEEP_VARIANTS, type Variant } from './sweep-expand.js';
+import { validatePipeline } from './validate.js';
+import { Reporter, sortDiagnostics } from './validate-report.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The steps whose `model` output a sweep can collect (a panel-model JSON: docs/steps/panel.md). */
+export const COLLECTABLE_STEPS = ['panel-regression'];
+
+/** A variant, validated and planned. */
+export interface LoadedVariant extends Variant {
+  readonly plan: Plan;
+}
+
+export interface LoadedSweep {
+  readonly spec?: SweepSpec;
+  /** Every variant, when the sweep and all its variants are valid. */
+  readonly variants?: readonly LoadedVariant[];
+  readonly diagnostics: Diagnostic[];
+  /** displayFile → text, for printing diagnostics. */
+  readonly sources: Map<string, string>;
+  /** The base pipeline as loaded (its registry holds its plugins' steps). */
+  readonly base?: Loaded;
+  /**
+   * Stages of the base whose plugin steps were not loaded (`loadPlugins: false`): the sweep
+   * file was checked, its variants were not.
+   */
+  readonly unchecked?: readonly string[];
+}
+
+/** Whether `file` (relative to `root`) is a sweep file: a YAML map with a top-level `sweep:` key. */
+export function isSweepFile(file: string, root: string): boolean {
+  const read = readPipelineFile(path.resolve(root, file));
+  return 'text' in read && /^sweep[ \t]*:/m.test(read.text);
+}
+
+/** The pipeline file name a variant is planned under (its state's name derives from it: engine/state.ts). */
+export function variantFile(sweepFile: string, id: string): string {
+  return `${sweepFile}${VARIANT_MARK}${sha256(id).slice(0, 12)}`;
+}
+
+/**
+ * Loads the sweep at `file` and every variant of it. With `loadPlugins: false` (agglo
+ * validate) a base using plugin steps is not planned, and the variants are not checked.
+ */
+export async function loadSweep(file: string, root: string, options: LoadOptions = {}): Promise<LoadedSweep> {
+  const abs = path.resolve(root, file);
+  const displayFile = path.relative(root, abs) || file;
+  const sources = new Map<string, string>();
+  const read = readPipelineFile(abs, undefined, 'sweep file');
+  if (!('text' in read)) {
+    return { sources, diagnostics: [{ severity: 'error', code: read.reason, message: `sweep file \`${displayFile}\` ${read.message}`, file: displayFile, line: 1, col: 1, endLine: 1, endCol: 1 }] };
+  }
+  sources.set(displayFile, read.text);
+  const first = parsePipelineText(read.text, abs, displayFile);
+  if (!first.parsed) return { sources, diagnostics: first.diagnostics };
+  const sweepParsed = first.parsed;
+  const report = new Reporter();
+  const spec = checkSweepFile(sweepParsed, root, report);
+  if (!spec) return { sources, diagnostics: sortDiagnostics(report.diagnostics) };
+
+  // The base, loaded once: its own diagnostics, plugins and registry.
+  const baseRel = path.relative(root, spec.base);
+  const base = await loadPipeline(baseRel, root, options);
+  for (const [k, v] of base.sources) sources.set(k, v);
+  if (!base.plan || !base.pipeline) {
+    // The base could not be read: say so where the sweep file names it.
+    const unread = !base.sources.has(baseRel) ? base.diagnostics.find((d) => d.file === baseRel) : undefined;
+    if (unread) {
+      const where = unread.code === 'missing-file' ? ' (paths are relative to this file)' : '';
+      report.error(unread.code, `\`sweep\`: ${unread.message}${where}`, sweepParsed.locateNearest(['sweep']));
+      return { spec, sources, diagnostics: sortDiagnostics(report.diagnostics) };
+    }
+    const diagnostics = sortDiagnostics([...base.diagnostics, ...report.diagnostics]);
+    const unchecked = base.unchecked ?? [];
+    if (base.pipeline && unchecked.length > 0 && !diagnostics.some((d) => d.severity === 'error')) return { spec, sources, base, diagnostics, unchecked };
+    return { spec, sources, base, diagnostics };
+  }
+  const baseParsed = parseBase(spec.base, root);
+  if (!baseParsed) throw new Error(`bug: ${baseRel} loaded but does not parse again`);
+  const basePlain = toPlain(baseParsed) as Obj;
+  checkOverlays(spec, sweepParsed, basePlain, base.registry, report);
+  const total = crossSize(spec.dimensions);
+  if (total > MAX_SWEEP_VARIANTS) {
+    report.error('too-many-variants', `the dimensions cross to ${total.toLocaleString('en-US')} variants; a sweep may have at most ${MAX_SWEEP_VARIANTS.toLocaleString('en-US')}`, sweepParsed.locateKey(['dimensions']) ?? sweepParsed.locateNearest(['dimensions']), { hint: 'split it into several sweeps, or drop choices that do not matter' });
+  }
+  if (report.errorCount > 0) return { spec, sources, base, diagnostics: sortDiagnostics([...base.diagnostics, ...report.diagnostics]) };
+
+  const shared = new Map<string, { d: Diagnostic; variants: string[] }>();
+  const variants: LoadedVariant[] = [];
+  const isFile = (p: string) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() === true;
+  const readText = (p: string) => {
+    const r = readPipelineFile(p, MAX_FOREACH_FILE_BYTES, 'foreach file');
+    return 'text' in r ? r.text : { problem: r.message };
+  };
+  const plugins = [...base.pipeline.plugins];
+  const expanded = expandVariants(spec);
+  for (const v of expanded) {
+    const parsed = variantParsed(spec, v, sweepParsed, baseParsed, basePlain);
+    const found: Diagnostic[] = [];
+    const checked = validatePipeline(parsed, base.registry, plugins, { root, fileExists: isFile, readText });
+    found.push(...checked.diagnostics);
+    if (checked.pipeline && !found.some((d) => d.severity === 'error')) {
+      found.push(...(await checkColumns(checked.pipeline, base.registry, parsed, { root, sources })).diagnostics);
+      found.push(...checkCollectedTerms(spec, v, sweepParsed, checked.pipeline.stages));
+    }
+    for (const d of found) {
+      const key = JSON.stringify([d.file, d.line, d.col, d.code, d.message, d.severity]);
+      const s = shared.get(key);
+      if (s) s.variants.push(v.id);
+      else shared.set(key, { d, variants: [v.id] });
+    }
+    if (checked.pipeline && !found.some((d) => d.severity === 'error')) {
+      const pipeline = { ...checked.pipeline, displayFile: `${displayFile} [${v.id}]` };
+      variants.push({ ...v, plan: planPipeline(pipeline, base.registry) });
+    }
+  }
+  const all = expanded.length;
+  const diagnostics = [...base.diagnostics.filter((d) => d.severity === 'warning'), ...[...shared.values()].map(({ d, variants: vs }) => ({
+    ...d, message: `${vs.length > 1 && vs.length === all ? `all ${all} variants` : `variant \`${vs[0]}\`${vs.length > 1 ? ` (and ${vs.length - 1} more)` : ''}`}: ${d.message}`,
+  }))];
+  const ok = !diagnostics.some((d) => d.severity === 'error');
+  return { spec, sources, base, diagnostics: sortDiagnostics(diagnostics), ...(ok ? { variants } : {}) };
+}
+
+/** The base pipeline parsed with its own `extends:` resolved (it was loaded once already, so it parses). */
+function parseBase(abs: string, root: string): ParsedFile | undefined {
+  const read = readPipelineFile(abs);
+  if (!('text' in read)) return undefined;
+  const r = parsePipelineText(read.text, abs, path.relative(root, abs));
+  return r.parsed ? resolveExtends(r.parsed, root).parsed : undefined;
+}
+
+/** Checks each choice's overlay against the base, and `collect:` against the base's stages. */
+function checkOverlays(spec: SweepSpec, sweep: ParsedFile, base: Obj, registry: StepRegistry, report: Reporter): void {
+  const params = isObj(base.params) ? Object.keys(base.params) : [];
+  const stages = isObj(base.stages) ? (base.stages as Obj) : {};
+  const stageIds = Object.keys(stages);
+  const keyAt = (p: NodePath) => sweep.locateKey(p) ?? sweep.locateNearest(p);
+  for (const dim of spec.dimensions) {
+    for (const c of dim.choices) {
+      const p = ['dimensions', dim.name, c.name];
+      for (const k of Object.keys(c.params ?? {})) {
+        if (params.includes(k)) continue;
+        report.error('unknown-param', `choice \`${c.name}\` of dimension \`${dim.name}\` sets param \`${k}\`, which the pipeline does not have`, keyAt([...p, 'params', k]), { hint: didYouMean(k, params) ?? `an overlay can only change the pipeline's params: ${nameList(params)}` });
+      }
+      for (const k of Object.keys(c.stages ?? {})) {
+        if (stageIds.includes(k)) continue;
+        report.error('unknown-stage', `choice \`${c.name}\` of dimension \`${dim.name}\` changes stage \`${k}\`, which the pipeline does not have`, keyAt([...p, 'stages', k]), { hint: didYouMean(k, stageIds) ?? `the pipeline's stages are ${nameList(stageIds)}` });
+      }
+    }
+  }
+  for (const c of spec.collect) {
+    const st = stages[c.stage];
+    const at = sweep.locateNearest([...c.path, 'stage']);
+    if (!isObj(st)) {
+      report.error('unknown-stage', `\`collect\` names stage \`${c.stage}\`, which the pipeline does not have`, at, { hint: didYouMean(c.stage, stageIds) ?? `collect takes the model of a stage of step ${nameList(COLLECTABLE_STEPS)}` });
+      continue;
+    }
+    const step = typeof st.step === 'string' ? st.step : '';
+    if (!COLLECTABLE_STEPS.includes(step) || !registry.get(step)?.def.outputs.model) {
+      report.error('not-collectable', `\`collect\`: stage \`${c.stage}\` runs \`${step}\`, which produces no model to collect`, at, { hint: `collect takes the coefficients of a stage of step ${nameList(COLLECTABLE_STEPS)}; ${nameList(stageIds.filter((id) => isObj(stages[id]) && COLLECTABLE_STEPS.includes(String((stages[id] as Obj).step))))} in this pipeline` });
+      continue;
+    }
+    if (st.foreach !== undefined) {
+      report.error('not-collectable', `\`collect\`: stage \`${c.stage}\` fans out with \`foreach\`; a sweep collects one model per variant`, at, { hint: 'make the fan-out a dimension of the sweep instead' });
+    }
+  }
+}
+
+/** A collected term the variant's model cannot have (not among the stage's regressors `x`). */
+function checkCollectedTerms(spec: SweepSpec, v: Variant, sweep: ParsedFile, stages: readonly { id: string; params: Record<string, unknown> }[]): Diagnostic[] {
+  const report = new Reporter();
+  for (const c of spec.collect) {
+    const st = stages.find((s) => s.id === c.stage);
+    if (!st) {
+      report.error('unknown-stage', `\`collect\` names stage \`${c.stage}\`, which this variant removes`, sweep.locateNearest([...c.path, 'stage']));
+      continue;
+    }
+    const x = st.params.x;
+    if (!Array.isArray(x) || !x.every((t) => typeof t === 'string')) continue;
+    (c.terms ?? []).forEach((t, i) => {
+      if (x.includes(t) || t === '(Intercept)') return;
+      report.error('unknown-term', `\`collect\`: \`${t}\` is not a regressor of stage \`${c.stage}\` (its \`x\` is ${nameList(x as string[])})`, sweep.locateNearest([...c.path, 'terms', i]), { hint: didYouMean(t, x as string[]) });
+    });
+  }
+  return report.diagnostics;
+}
+
+/**
+ * The variant as a ParsedFile: the base's data with the overlays merged over it, each node
+ * located where the last overlay that writes it does (in the sweep file), else in the base.
+ */
+function variantParsed(spec: SweepSpec, v: Variant, sweep: ParsedFile, base: ParsedFile, basePlain: Obj): ParsedFile {
+  let merged: Obj = basePlain;
+  const prefixes: NodePath[] = [];
+  for (const dim of spec.dimensions) {
+    const c = dim.choices.find((x) => x.name === v.choices[dim.name])!;
+    if (!c.params && !c.stages) continue;
+    merged = mergePipelines(merged, { ...(c.params ? { params: c.params } : {}), ...(c.stages ? { stages: c.stages } : {}) });
+    prefixes.unshift(['dimensions', dim.name, c.name]);
+  }
+  // mergePipelines keeps only what a pipeline has (params, plugins, stages, limits).
+  const locate = (p: NodePath) => {
+    if (p.length >= 2) {
+      for (const pre of prefixes) {
+        const r = sweep.locate([...pre, ...p]);
+        if (r) return r;
+      }
+    }
+    return base.locate(p);
+  };
+  return {
+    file: variantFile(spec.file, v.id),
+    displayFile: base.displayFile,
+    text: base.text,
+    doc: new Document(merged) as unknown as ParsedFile['doc'],
+    locate,
+    locateKey: (p) => {
+      if (p.length >= 2) {
+        for (const pre of prefixes) {
+          const r = sweep.locateKey([...pre, ...p]);
+          if (r) return r;
+        }
+      }
+      return base.locateKey(p);
+    },
+    locateNearest: (p) => {
+      for (let n = p.length; n > 0; n--) {
+        const r = locate(p.slice(0, n));
+        if (r) return r;
+      }
+      return base.locateNearest([]);
+    },
+  };
+}
