@@ -5,8 +5,9 @@
 //   node bench/run.mjs [engine-bench options…]      e.g. --items 10000 --no-snakemake
 //
 // 1. bench/engine.bench.mjs (engine overhead, agglo against Snakemake); extra command-line
-//    options are passed to it. Then bench/parallel.bench.mjs (worker threads) and
-//    bench/cli.bench.mjs (start-up, a no-op run of the paper, npm start cold and cached).
+//    options are passed to it. Then bench/parallel.bench.mjs (worker threads),
+//    bench/cli.bench.mjs (start-up, a no-op run of the paper, npm start cold and cached) and
+//    bench/sweep.bench.mjs (a 1,280-variant sweep cold and cached, beside separate runs).
 // 2. bench/ras.bench.* and bench/panel.bench.* when present (written by others): a .mjs/.js
 //    file runs with node; a .ts file is first compiled with tsc into dist/ (git-ignored).
 //    A missing one is skipped with a message.
@@ -73,6 +74,7 @@ const results = [];
 results.push(await runChild('engine', process.execPath, [path.join(here, 'engine.bench.mjs'), ...passArgs]));
 results.push(await runChild('parallel', process.execPath, [path.join(here, 'parallel.bench.mjs')]));
 results.push(await runChild('cli', process.execPath, [path.join(here, 'cli.bench.mjs')]));
+results.push(await runChild('sweep', process.execPath, [path.join(here, 'sweep.bench.mjs')]));
 for (const name of ['ras', 'panel']) {
   const file = findBench(name);
   if (!file) {

@@ -8,6 +8,7 @@ import { canonicalJson, hashOf, sha256 } from './canonical.js';
 import { CACHE_FORMAT } from './fingerprint.js';
 import { dict, own } from './dict.js';
 import { filePathParams, withDefaults } from './params-schema.js';
+import type { JsonSchema } from './step.js';
 import type { StageRun } from './run-types.js';
 import type { ItemState } from './state.js';
 import type { Store } from './store.js';
@@ -31,7 +32,7 @@ export function stageKey(run: StageRun, env: StageKeyEnv): string | undefined {
   const def = planned.step.def;
   if (def.observesPipeline) return undefined;
   const files = dict<string>();
-  for (const f of filePathParams(def.params, withDefaults(def, planned.spec.params))) {
+  for (const f of hasFilePaths(def.params) ? filePathParams(def.params, withDefaults(def, planned.spec.params)) : []) {
     if (f.value.includes('${')) return undefined;
     const h = env.hashFile(f.value);
     if (!h) return undefined;
@@ -45,10 +46,37 @@ export function stageKey(run: StageRun, env: StageKeyEnv): string | undefined {
   }
   return hashOf({
     cacheFormat: CACHE_FORMAT, step: def.name, stepVersion: def.version, stepSource: planned.step.sourceHash,
-    params: canonicalJson(planned.spec.params, true), schema: canonicalJson(def.params, true),
+    params: canonicalJson(planned.spec.params, true), schema: schemaJson(def.params),
     // JSON keeps the items' types: item 1 and item "1" fill `${item.x}` params differently.
       dims: planned.dims, items: sha256(JSON.stringify(run.items)), inputs, files,
   });
+}
+
+/**
+ * Whether a params schema has a `format: "file-path"` where filePathParams looks (through
+ * `properties` and array `items`), once per schema object: most steps have none, and their
+ * params need no defaults applied to find files.
+ */
+const filePathsMemo = new WeakMap<object, boolean>();
+function hasFilePaths(schema: JsonSchema): boolean {
+  let has = filePathsMemo.get(schema);
+  if (has === undefined) filePathsMemo.set(schema, (has = findsFilePath(schema)));
+  return has;
+}
+function findsFilePath(schema: JsonSchema): boolean {
+  if (schema.format === 'file-path') return true;
+  const sub = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x) && findsFilePath(x as JsonSchema);
+  const props = schema.properties;
+  if (typeof props === 'object' && props !== null && Object.values(props).some(sub)) return true;
+  return sub(schema.items);
+}
+
+/** A step's params schema as canonical JSON, once per schema object (a sweep keys the same step 1,000s of times). */
+const schemaJsonMemo = new WeakMap<object, string>();
+function schemaJson(schema: object): string {
+  let s = schemaJsonMemo.get(schema);
+  if (s === undefined) schemaJsonMemo.set(schema, (s = canonicalJson(schema, true)));
+  return s;
 }
 
 /** sha256 over every item's hash of one output of a stage (undefined while any is unknown). */

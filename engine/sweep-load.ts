@@ -3,14 +3,15 @@
  * validation), then build each variant in memory — the base's data with the variant's
  * overlays merged over it as `extends` merges (engine/extends.ts mergePipelines) — and
  * validate and plan it with the normal validator and planner. Nothing is read again per
- * variant. A variant's diagnostics point into the sweep file where its overlay wrote the
- * value, else into the base, and name the variant; one problem shared by many variants is
- * reported once.
+ * variant, and a sweep checked before with nothing changed is only planned (sweep-memo.ts).
+ * A variant's diagnostics point into the sweep file where its overlay wrote the value, else
+ * into the base, and name the variant; one problem shared by many variants is reported once.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Document } from 'yaml';
 import { sha256 } from './canonical.js';
+import { dict, own } from './dict.js';
 import { checkColumns } from './columns.js';
 import type { Diagnostic } from './diagnostic.js';
 import { mergePipelines, resolveExtends } from './extends.js';
@@ -21,6 +22,9 @@ import type { StepRegistry } from './registry.js';
 import { VARIANT_MARK } from './state.js';
 import { didYouMean, nameList } from './suggest.js';
 import { checkSweepFile, type SweepSpec } from './sweep-file.js';
+import { memoKey, memoName, readMemo, writeMemo, type MemoPipeline } from './sweep-memo.js';
+import type { Pipeline } from './pipeline.js';
+import type { Store } from './store.js';
 import { crossSize, expandVariants, MAX_SWEEP_VARIANTS, type Variant } from './sweep-expand.js';
 import { validatePipeline } from './validate.js';
 import { Reporter, sortDiagnostics } from './validate-report.js';
@@ -66,8 +70,11 @@ export function variantFile(sweepFile: string, id: string): string {
 /**
  * Loads the sweep at `file` and every variant of it. With `loadPlugins: false` (agglo
  * validate) a base using plugin steps is not planned, and the variants are not checked.
+ * With `memo` (the project's store), the variants' checked pipelines are taken from the
+ * last check when nothing it read has changed, and recorded after a check that found every
+ * variant valid (engine/sweep-memo.ts).
  */
-export async function loadSweep(file: string, root: string, options: LoadOptions = {}): Promise<LoadedSweep> {
+export async function loadSweep(file: string, root: string, options: LoadOptions & { readonly memo?: Store } = {}): Promise<LoadedSweep> {
   const abs = path.resolve(root, file);
   const displayFile = path.relative(root, abs) || file;
   const sources = new Map<string, string>();
@@ -112,15 +119,34 @@ export async function loadSweep(file: string, root: string, options: LoadOptions
 
   const shared = new Map<string, { d: Diagnostic; variants: string[] }>();
   const variants: LoadedVariant[] = [];
-  const isFile = (p: string) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() === true;
+  const expanded = expandVariants(spec);
+  const plugins = [...base.pipeline.plugins];
+  // The memo of the last check, when nothing it read has changed (engine/sweep-memo.ts).
+  const memo = options.memo ? { store: options.memo, name: memoName(root, abs), key: memoKey({ root, sweepFile: abs, sources, registry: base.registry }) } : undefined;
+  const hit = memo && readMemo(memo.store, memo.name, memo.key);
+  if (hit && hit.variants.length === expanded.length && hit.variants.every((m, i) => m.id === expanded[i]!.id)) {
+    const fromMemo = expanded.map((v, i): LoadedVariant => {
+      const locate = variantLocate(overlayPrefixes(spec, v), sweepParsed, baseParsed);
+      const pipeline: Pipeline = { ...hit.variants[i]!.pipeline, file: variantFile(spec.file, v.id), displayFile: `${displayFile} [${v.id}]`, root, locate: (p) => locate(p) };
+      return { ...v, plan: planPipeline(pipeline, base.registry) };
+    });
+    return { spec, sources, base, diagnostics: [...hit.diagnostics], variants: fromMemo };
+  }
+  const checkedPipelines: MemoPipeline[] = [];
+  // Every file the check looks at, for the memo.
+  const consulted = new Set<string>();
+  const isFile = (p: string) => {
+    consulted.add(p);
+    return fs.statSync(p, { throwIfNoEntry: false })?.isFile() === true;
+  };
   const readText = (p: string) => {
+    consulted.add(p);
     const r = readPipelineFile(p, MAX_FOREACH_FILE_BYTES, 'foreach file');
     return 'text' in r ? r.text : { problem: r.message };
   };
-  const plugins = [...base.pipeline.plugins];
-  const expanded = expandVariants(spec);
+  const nodes = new StageNodes(basePlain);
   for (const v of expanded) {
-    const parsed = variantParsed(spec, v, sweepParsed, baseParsed, basePlain);
+    const parsed = variantParsed(spec, v, sweepParsed, baseParsed, basePlain, nodes);
     const found: Diagnostic[] = [];
     const checked = validatePipeline(parsed, base.registry, plugins, { root, fileExists: isFile, readText });
     found.push(...checked.diagnostics);
@@ -137,6 +163,7 @@ export async function loadSweep(file: string, root: string, options: LoadOptions
     if (checked.pipeline && !found.some((d) => d.severity === 'error')) {
       const pipeline = { ...checked.pipeline, displayFile: `${displayFile} [${v.id}]` };
       variants.push({ ...v, plan: planPipeline(pipeline, base.registry) });
+      checkedPipelines.push({ params: pipeline.params, plugins: pipeline.plugins, stages: pipeline.stages });
     }
   }
   const all = expanded.length;
@@ -144,7 +171,17 @@ export async function loadSweep(file: string, root: string, options: LoadOptions
     ...d, message: `${vs.length > 1 && vs.length === all ? `all ${all} variants` : `variant \`${vs[0]}\`${vs.length > 1 ? ` (and ${vs.length - 1} more)` : ''}`}: ${d.message}`,
   }))];
   const ok = !diagnostics.some((d) => d.severity === 'error');
-  return { spec, sources, base, diagnostics: sortDiagnostics(diagnostics), ...(ok ? { variants } : {}) };
+  const sorted = sortDiagnostics(diagnostics);
+  if (ok && memo) {
+    for (const p of checkedPipelines) {
+      for (const st of p.stages) {
+        for (const ref of Object.values(st.inputs)) if (ref.kind === 'file') consulted.add(path.resolve(root, ref.path));
+        for (const src of Object.values(st.foreach ?? {})) if (src.kind === 'file') consulted.add(path.resolve(root, src.path));
+      }
+    }
+    writeMemo(memo.store, memo.name, memo.key, consulted, { variants: variants.map((v, i) => ({ id: v.id, pipeline: checkedPipelines[i]! })), diagnostics: sorted });
+  }
+  return { spec, sources, base, diagnostics: sorted, ...(ok ? { variants } : {}) };
 }
 
 /** The base pipeline parsed with its own `extends:` resolved (it was loaded once already, so it parses). */
@@ -212,20 +249,52 @@ function checkCollectedTerms(spec: SweepSpec, v: Variant, sweep: ParsedFile, sta
 }
 
 /**
- * The variant as a ParsedFile: the base's data with the overlays merged over it, each node
- * located where the last overlay that writes it does (in the sweep file), else in the base.
+ * The YAML documents of the variants, sharing the nodes of the base's stages that a
+ * variant's overlays leave as they are (mergePipelines keeps those objects): a sweep of
+ * 1,000 variants that changes one stage converts only that stage into YAML nodes per
+ * variant. The nodes are only read (toJS, get) by the validator. No aliases are made, so a
+ * shared node never points at an anchor of another document.
  */
-function variantParsed(spec: SweepSpec, v: Variant, sweep: ParsedFile, base: ParsedFile, basePlain: Obj): ParsedFile {
-  let merged: Obj = basePlain;
+class StageNodes {
+  private readonly nodes = new Map<unknown, unknown>();
+  private readonly baseStages: Obj;
+  constructor(basePlain: Obj) {
+    this.baseStages = isObj(basePlain.stages) ? basePlain.stages : {};
+  }
+  document(merged: Obj): Document {
+    const top: Obj = {};
+    for (const [k, v] of Object.entries(merged)) {
+      top[k] = k === 'stages' && isObj(v) ? dict(Object.entries(v).map(([id, st]) => [id, this.node(id, st)])) : v;
+    }
+    return new Document(top, { aliasDuplicateObjects: false });
+  }
+  /** The base's node for a stage the variant did not change, else its plain value. */
+  private node(id: string, st: unknown): unknown {
+    if (!isObj(st) || st !== own(this.baseStages, id)) return st;
+    let n = this.nodes.get(st);
+    if (n === undefined) this.nodes.set(st, (n = new Document(st, { aliasDuplicateObjects: false }).contents));
+    return n;
+  }
+}
+
+/** The choices of a variant that change something, in dimension order. */
+function chosen(spec: SweepSpec, v: Variant) {
+  return spec.dimensions.map((dim) => dim.choices.find((x) => x.name === v.choices[dim.name])!).filter((c) => c.params || c.stages);
+}
+
+/** The sweep-file paths of a variant's overlays, the last applied first. */
+function overlayPrefixes(spec: SweepSpec, v: Variant): NodePath[] {
   const prefixes: NodePath[] = [];
   for (const dim of spec.dimensions) {
     const c = dim.choices.find((x) => x.name === v.choices[dim.name])!;
-    if (!c.params && !c.stages) continue;
-    merged = mergePipelines(merged, { ...(c.params ? { params: c.params } : {}), ...(c.stages ? { stages: c.stages } : {}) });
-    prefixes.unshift(['dimensions', dim.name, c.name]);
+    if (c.params || c.stages) prefixes.unshift(['dimensions', dim.name, c.name]);
   }
-  // mergePipelines keeps only what a pipeline has (params, plugins, stages, limits).
-  const locate = (p: NodePath) => {
+  return prefixes;
+}
+
+/** Where a node of the variant is written: in the last overlay that writes it, else in the base. */
+function variantLocate(prefixes: readonly NodePath[], sweep: ParsedFile, base: ParsedFile): ParsedFile['locate'] {
+  return (p) => {
     if (p.length >= 2) {
       for (const pre of prefixes) {
         const r = sweep.locate([...pre, ...p]);
@@ -234,11 +303,25 @@ function variantParsed(spec: SweepSpec, v: Variant, sweep: ParsedFile, base: Par
     }
     return base.locate(p);
   };
+}
+
+/**
+ * The variant as a ParsedFile: the base's data with the overlays merged over it, each node
+ * located where the last overlay that writes it does (in the sweep file), else in the base.
+ */
+function variantParsed(spec: SweepSpec, v: Variant, sweep: ParsedFile, base: ParsedFile, basePlain: Obj, nodes: StageNodes): ParsedFile {
+  let merged: Obj = basePlain;
+  for (const c of chosen(spec, v)) {
+    // mergePipelines keeps only what a pipeline has (params, plugins, stages, limits).
+    merged = mergePipelines(merged, { ...(c.params ? { params: c.params } : {}), ...(c.stages ? { stages: c.stages } : {}) });
+  }
+  const prefixes = overlayPrefixes(spec, v);
+  const locate = variantLocate(prefixes, sweep, base);
   return {
     file: variantFile(spec.file, v.id),
     displayFile: base.displayFile,
     text: base.text,
-    doc: new Document(merged) as unknown as ParsedFile['doc'],
+    doc: nodes.document(merged) as unknown as ParsedFile['doc'],
     locate,
     locateKey: (p) => {
       if (p.length >= 2) {

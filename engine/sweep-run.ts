@@ -9,11 +9,11 @@
 import { own } from './dict.js';
 import type { Executor } from './executor.js';
 import { runPipeline, type RunEvent, type RunReport } from './run.js';
-import { loadState, stateName } from './state.js';
+import { loadState, stateName, type PipelineState } from './state.js';
 import type { Store } from './store.js';
 import type { LoadedVariant } from './sweep-load.js';
 import type { CollectSpec } from './sweep-file.js';
-import { decodeValue } from './canonical.js';
+import { ModelMemo, type CoefficientNumbers } from './sweep-models.js';
 
 /** One row of specifications.csv (the columns of the shared contract, dimensions in `choices`). */
 export interface SpecificationRow {
@@ -52,6 +52,8 @@ export interface SweepRunOptions {
   readonly dryRun: boolean;
   readonly verifyInputs?: boolean;
   readonly collect: readonly CollectSpec[];
+  /** The state file remembering the collected models' numbers between runs (sweep-models.ts); none: not remembered. */
+  readonly modelMemo?: string;
   /** After each variant (progress). */
   onVariant?(o: VariantOutcome, index: number): void;
   onEvent?(e: RunEvent): void;
@@ -61,6 +63,8 @@ export interface SweepRunOptions {
 export async function runVariants(variants: readonly LoadedVariant[], opts: SweepRunOptions): Promise<VariantOutcome[]> {
   const out: VariantOutcome[] = [];
   const targets = [...new Set(opts.collect.map((c) => c.stage))];
+  const store = sweepStore(opts.store);
+  const models = new ModelMemo(store, opts.modelMemo);
   let stop = false;
   for (const [i, variant] of variants.entries()) {
     if (stop) {
@@ -69,30 +73,93 @@ export async function runVariants(variants: readonly LoadedVariant[], opts: Swee
       opts.onVariant?.(o, i);
       continue;
     }
-    const report = await runPipeline({ plan: variant.plan, store: opts.store, executor: opts.executor, root: opts.root }, {
+    const report = await runPipeline({ plan: variant.plan, store, executor: opts.executor, root: opts.root }, {
       jobs: opts.jobs, keepGoing: opts.keepGoing, dryRun: opts.dryRun, targets, verifyInputs: opts.verifyInputs, onEvent: opts.onEvent,
     });
     const failed = report.stages.find((s) => s.status === 'failed');
+    // The variant's state, just written by its run, read once for its fingerprints and models.
+    const state = opts.dryRun ? undefined : loadState(store, stateName(opts.root, variant.plan.pipeline.file));
     let o: VariantOutcome;
     if (failed) {
       const e = failed.errors[0];
-      o = { variant, report, fingerprints: fingerprints(opts, variant), rows: [], error: `stage \`${failed.id}\`${e?.item ? ` item ${e.item}` : ''}: ${e?.message ?? failed.reason}` };
-    } else if (opts.dryRun) {
+      o = { variant, report, fingerprints: state ? fingerprints(state) : {}, rows: [], error: `stage \`${failed.id}\`${e?.item ? ` item ${e.item}` : ''}: ${e?.message ?? failed.reason}` };
+    } else if (!state) {
       o = { variant, report, fingerprints: {}, rows: [] };
     } else {
-      const collected = collectRows(opts, variant);
-      o = { variant, report, fingerprints: fingerprints(opts, variant), ...collected };
+      const collected = collectRows(models, opts.collect, variant, state);
+      o = { variant, report, fingerprints: fingerprints(state), ...collected };
     }
     if (o.error && !opts.keepGoing && !opts.dryRun) stop = true;
     out.push(o);
     opts.onVariant?.(o, i);
   }
+  if (!opts.dryRun) models.save();
   return out;
 }
 
+/**
+ * The store as a sweep uses it, remembering what it read during the sweep:
+ *   - `verifyObject`: the objects found sound; the upstream results shared by 1,000
+ *     variants are checked once, not once per variant (objects are named by their content,
+ *     and the sweep holds the project lock, so no gc meanwhile; one deleted is forgotten);
+ *   - state files: each as last read or written (written: as its JSON reads back), so a
+ *     variant's state read by its run is not read again to collect its rows, and the file
+ *     hashes' memo is read once. Only this process writes them while it holds the lock.
+ */
+export function sweepStore(store: Store): Store {
+  const sound = new Set<string>();
+  const states = new Map<string, unknown>();
+  const bound = new Map<PropertyKey, unknown>();
+  return new Proxy(store, {
+    get(target, prop) {
+      const known = bound.get(prop);
+      if (known !== undefined) return known;
+      let v: unknown = Reflect.get(target, prop, target);
+      if (prop === 'readStateFile') {
+        v = (name: string): ReturnType<Store['readStateFile']> => {
+          if (states.has(name)) return { ok: true, value: states.get(name) };
+          const r = target.readStateFile(name);
+          if (r.ok) states.set(name, r.value);
+          return r;
+        };
+      } else if (prop === 'readState') {
+        v = (name: string): unknown => {
+          if (states.has(name)) return states.get(name);
+          const r = target.readStateFile(name);
+          if (!r.ok) return undefined;
+          states.set(name, r.value);
+          return r.value;
+        };
+      } else if (prop === 'writeState') {
+        v = (name: string, data: unknown): void => {
+          target.writeState(name, data);
+          states.set(name, JSON.parse(JSON.stringify(data)));
+        };
+      } else if (prop === 'verifyObject') {
+        v = (hash: string, quiet?: boolean): boolean => {
+          if (sound.has(hash)) return true;
+          const ok = target.verifyObject(hash, quiet);
+          if (ok) sound.add(hash);
+          return ok;
+        };
+      } else if (prop === 'deleteObject') {
+        v = (hash: string): void => {
+          sound.delete(hash);
+          target.deleteObject(hash);
+        };
+      } else if (typeof v === 'function') {
+        v = (v as (...a: unknown[]) => unknown).bind(target);
+      } else {
+        return v;
+      }
+      bound.set(prop, v);
+      return v;
+    },
+  });
+}
+
 /** The fingerprint of each stage without foreach, from the variant's state (just written by its run). */
-function fingerprints(opts: Pick<SweepRunOptions, 'root' | 'store'>, v: LoadedVariant): Record<string, string> {
-  const state = loadState(opts.store, stateName(opts.root, v.plan.pipeline.file));
+function fingerprints(state: PipelineState): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [id, st] of Object.entries(state.stages)) {
     const item = own(st.items, '');
@@ -102,17 +169,15 @@ function fingerprints(opts: Pick<SweepRunOptions, 'root' | 'store'>, v: LoadedVa
 }
 
 /** The rows of the variant's collected models (read from the cache through its state). */
-function collectRows(opts: Pick<SweepRunOptions, 'root' | 'store' | 'collect'>, v: LoadedVariant): { rows: SpecificationRow[]; error?: string } {
-  const state = loadState(opts.store, stateName(opts.root, v.plan.pipeline.file));
+function collectRows(models: ModelMemo, collect: readonly CollectSpec[], v: LoadedVariant, state: PipelineState): { rows: SpecificationRow[]; error?: string } {
   const rows: SpecificationRow[] = [];
-  for (const c of opts.collect) {
+  for (const c of collect) {
     const hash = own(own(own(state.stages, c.stage)?.items, '')?.outputs, 'model');
-    const bytes = hash ? opts.store.getObject(hash) : undefined;
-    if (!bytes) return { rows, error: `the model of \`${c.stage}\` is missing from the cache; run the sweep again` };
-    const model = decodeValue(Buffer.from(bytes).toString('utf8')) as PanelModelJson;
-    if (model?.kind !== 'panel-model' || !Array.isArray(model.coefficients)) return { rows, error: `the result of \`${c.stage}\` is not a panel model` };
-    const coefs = new Map(model.coefficients.map((k) => [k.term, k]));
-    if (model.constant && !coefs.has('(Intercept)')) coefs.set('(Intercept)', { term: '(Intercept)', ...model.constant });
+    const read = hash ? models.read(hash) : ({ ok: false, problem: 'missing' } as const);
+    if (!read.ok) return { rows, error: read.problem === 'missing' ? `the model of \`${c.stage}\` is missing from the cache; run the sweep again` : `the result of \`${c.stage}\` is not a panel model` };
+    const model = read.model;
+    const coefs = new Map<string, Omit<CoefficientNumbers, 'term'>>(model.coefficients.map((k) => [k.term, k]));
+    if (model.constant && !coefs.has('(Intercept)')) coefs.set('(Intercept)', model.constant);
     for (const term of c.terms ?? [...coefs.keys()]) {
       const k = coefs.get(term);
       // A term the model dropped (collinear) is a row without numbers.
@@ -124,15 +189,6 @@ function collectRows(opts: Pick<SweepRunOptions, 'root' | 'store' | 'collect'>, 
     }
   }
   return { rows };
-}
-
-interface CoefficientJson { term: string; estimate: number; std_error: number; statistic: number; p_value: number }
-interface PanelModelJson {
-  kind: string;
-  coefficients: CoefficientJson[];
-  constant?: Omit<CoefficientJson, 'term'>;
-  nobs: number;
-  r2: number;
 }
 
 const num = (x: unknown): number => (typeof x === 'number' ? x : NaN);

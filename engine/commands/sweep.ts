@@ -4,6 +4,7 @@ import { formatDiagnostics } from '../diagnostics-format.js';
 import { LocalExecutor } from '../executor.js';
 import type { Plan } from '../plan.js';
 import { loadSweep, type LoadedSweep } from '../sweep-load.js';
+import { memoName } from '../sweep-memo.js';
 import { specificationsCsv, summaryMarkdown, sweepOutputPaths, writeSweepOutputs } from '../sweep-outputs.js';
 import { runVariants, type VariantOutcome } from '../sweep-run.js';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, openProject, withProjectLock, type Io, type Project } from './common.js';
@@ -18,7 +19,8 @@ export interface SweepFlags {
 
 /** Loads the sweep and prints its diagnostics; the variants when it is valid. */
 async function loadOrReport(flags: SweepFlags, project: Project, io: Io): Promise<LoadedSweep> {
-  const loaded = await loadSweep(flags.file, project.root);
+  // The store keeps a memo of the checked variants: a sweep rerun unchanged is not re-validated.
+  const loaded = await loadSweep(flags.file, project.root, { memo: project.store });
   if (loaded.diagnostics.length > 0) io.err(formatDiagnostics(loaded.diagnostics, loaded.sources, { color: io.color }));
   return loaded;
 }
@@ -33,23 +35,31 @@ export async function sweepCommand(flags: SweepFlags, io: Io): Promise<number> {
     const { spec, variants } = loaded;
     const executor = new LocalExecutor(loaded.base.registry, flags.jobs);
     const warnings: string[] = [];
+    const progress = new LineBuffer(io);
     let outcomes: VariantOutcome[];
     try {
       outcomes = await runVariants(variants, {
         root: project.root, store: project.store, executor, jobs: flags.jobs, keepGoing: flags.keepGoing, dryRun: false,
-        verifyInputs: flags.verifyInputs, collect: spec.collect,
+        verifyInputs: flags.verifyInputs, collect: spec.collect, modelMemo: `${memoName(project.root, spec.file)}-models`,
         onEvent: (e) => {
           if (e.type !== 'warning' || warnings.includes(e.message)) return;
           warnings.push(e.message);
-          if (!flags.json) io.err(`warning: ${e.message}\n`);
+          if (!flags.json) {
+            progress.flush();
+            io.err(`warning: ${e.message}\n`);
+          }
         },
         onVariant: (o, i) => {
           if (flags.json) return;
-          io.out(`[${i + 1}/${variants.length}] ${o.variant.id}: ${variantCounts(o)}\n`);
-          if (o.error && !o.notRun) io.err(`error: variant \`${o.variant.id}\`: ${o.error}\n`);
+          progress.add(`[${i + 1}/${variants.length}] ${o.variant.id}: ${variantCounts(o)}\n`);
+          if (o.error && !o.notRun) {
+            progress.flush();
+            io.err(`error: variant \`${o.variant.id}\`: ${o.error}\n`);
+          }
         },
       });
     } finally {
+      progress.flush();
       await executor.close();
     }
     const rows = outcomes.flatMap((o) => o.rows);
@@ -83,6 +93,25 @@ export async function sweepCommand(flags: SweepFlags, io: Io): Promise<number> {
     }
     return failed.length > 0 || 'error' in written ? EXIT_FAILED : EXIT_OK;
   });
+}
+
+/**
+ * Progress lines written in batches, at most every 100 ms: one write per variant costs
+ * more than a cached variant itself (a write to a pipe or terminal each time).
+ */
+class LineBuffer {
+  private text = '';
+  private last = performance.now();
+  constructor(private readonly io: Io) {}
+  add(line: string): void {
+    this.text += line;
+    if (performance.now() - this.last >= 100) this.flush();
+  }
+  flush(): void {
+    if (this.text) this.io.out(this.text);
+    this.text = '';
+    this.last = performance.now();
+  }
 }
 
 const count = (o: VariantOutcome, status: string) => o.report?.stages.filter((s) => s.status === status).length ?? 0;

@@ -162,3 +162,91 @@ describe.skipIf(!haveChromium())('specification curve in headless Chromium', () 
     await page.screenshot({ path: out, fullPage: true });
   });
 });
+
+/**
+ * The robustness battery's report (issue 11, item 4): pipelines/sweeps/robustness-report.yaml
+ * on a temp copy of the project, with a small specifications.csv in place of the sweep's (the
+ * real sweep takes minutes): 4 variants of its 6 dimensions, Table 5's nine regressors and the
+ * constant. The report shows one curve per regressor (spec_terms leaves the constant out),
+ * each with a point per variant and 6 indicators per column.
+ */
+describe.skipIf(!haveChromium())('robustness report in headless Chromium', () => {
+  const TERMS = ['gdp', 'pcw', 'del', 'estr', 'pdl', 'rd', 'urban', 'med', 'psl', '(Intercept)'];
+  // years, digital, coefficients, controls, estimator, municipalities: the baseline and three
+  // one-at-a-time departures from it, as in pipelines/sweeps/robustness.yaml.
+  const VARIANTS = [
+    ['2011..2023', 'with-36', 'direct', 'all', 'within', 'included'],
+    ['2015..2023', 'with-36', 'direct', 'all', 'within', 'included'],
+    ['2011..2023', 'with-36', 'direct', 'all', 'random', 'included'],
+    ['2011..2023', 'with-36', 'direct', 'all', 'within', 'excluded'],
+  ];
+  const DIMS = ['years', 'digital', 'coefficients', 'controls', 'estimator', 'municipalities'];
+  let dir: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  /** Estimates 0.05·(term+1) + 0.01·variant, except gdp in the last variant: −0.02, so gdp has 3 of 4 positive. */
+  function specificationsCsv(): string {
+    const lines = [`variant,${DIMS.join(',')},stage,term,estimate,std_error,statistic,p_value,nobs,r2`];
+    VARIANTS.forEach((choices, v) => {
+      const id = `"${DIMS.map((d, i) => `${d}=${choices[i]}`).join(',')}"`;
+      TERMS.forEach((term, t) => {
+        const estimate = term === 'gdp' && v === 3 ? -0.02 : 0.05 * (t + 1) + 0.01 * v;
+        const se = 0.02;
+        lines.push([id, ...choices, 'within', `"${term}"`, estimate, se, estimate / se, 0.01, 390, 0.36].join(','));
+      });
+    });
+    return lines.join('\n') + '\n';
+  }
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-robustness-report-'));
+    fs.cpSync(path.join(repo, 'data'), path.join(dir, 'data'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'pipelines', 'sweeps'), { recursive: true });
+    fs.copyFileSync(path.join(repo, 'pipelines', 'paper.yaml'), path.join(dir, 'pipelines', 'paper.yaml'));
+    fs.copyFileSync(path.join(repo, 'pipelines', 'sweeps', 'robustness-report.yaml'), path.join(dir, 'pipelines', 'sweeps', 'robustness-report.yaml'));
+    fs.mkdirSync(path.join(dir, 'results', 'robustness'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'results', 'robustness', 'specifications.csv'), specificationsCsv());
+    const r = agglo(dir, 'report', 'pipelines/sweeps/robustness-report.yaml');
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await page.goto(pathToFileURL(path.join(dir, 'results', 'robustness', 'report.html')).href, { waitUntil: 'load' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows a curve per Table 5 regressor, a point per variant and its 6 choices beneath', async () => {
+    expect(consoleErrors).toEqual([]);
+    expect(await page.locator('#robustness').isVisible()).toBe(true);
+    const curves = await page.$$eval('#robustness figure.chart', (figs) => figs.map((f) => f.id));
+    expect(curves).toEqual(TERMS.slice(0, 9).map((_, i) => `chart-spec-curve-${i + 1}`));
+    for (const id of curves) {
+      const centres = (mark: string) => page.$$eval(`#${id} g.${mark} path`, (paths) => paths.map((p) => {
+        const b = p.getBoundingClientRect();
+        return { x: Math.round(b.x + b.width / 2), visible: b.width > 0 && b.height > 0 };
+      }));
+      const points = await centres('estimate_points_marks');
+      const marks = await centres('choices_marks');
+      expect(points, id).toHaveLength(VARIANTS.length);
+      expect(marks, id).toHaveLength(VARIANTS.length * DIMS.length);
+      expect([...points, ...marks].every((p) => p.visible), id).toBe(true);
+      const columns = new Map<number, number>();
+      for (const m of marks) columns.set(m.x, (columns.get(m.x) ?? 0) + 1);
+      expect([...columns.keys()].sort((a, b) => a - b), id).toEqual(points.map((p) => p.x).sort((a, b) => a - b));
+    }
+    // gdp: 3 of the 4 estimates positive (specificationsCsv).
+    expect(await page.locator('#robustness dl.facts').first().innerText()).toContain('75.0% positive');
+    // The rest of the study report is there too: it is pipelines/paper.yaml's report.
+    expect(await page.locator('#chart-coefficients').isVisible()).toBe(true);
+    const out = path.join(repo, 'test-artifacts', 'robustness-report.png');
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    await page.locator('#robustness').screenshot({ path: out });
+  });
+});

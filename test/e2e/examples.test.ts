@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { agglo, repo, runJson } from './support.js';
 
 const writers = ['table1', 'table1_md', 'table2', 'table4_csv', 'model_tests', 'comparison', 'estimated_cells'];
-const models = ['pooled', 'within', 'random', 'tests', 'table5'];
+const models = ['sample', 'pooled', 'within', 'random', 'tests', 'table5'];   // sample: the models' rows
 const tables12 = ['table1_named', 'table1_data', 'table1_display', 'table2_named', 'table2_data'];
 const flagged = ['cell_flags', 'flag_notes', 'idt_note', 'table4'];
 const fromLq = ['practitioners', 'lq', 'ranking', ...tables12, 'indicators', 'del', 'variables', 'table4_stats', ...flagged, ...models];
