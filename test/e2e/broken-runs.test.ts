@@ -21,9 +21,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { agglo, aggloAsync, repo } from './support.js';
-import { concurrencyLimit, transcript } from './corpus.js';
+import { describe, expect, test } from 'vitest';
+import { aggloAsync, repo } from './support.js';
+import { caseNames, concurrencyLimit, ranBase, transcript } from './corpus.js';
 
 const corpus = path.join(repo, 'test/fixtures/broken-runs');
 const brokenValidate = path.join(repo, 'test/fixtures/broken');
@@ -41,25 +41,11 @@ interface Setup {
 }
 interface Case { args: string[]; exit: number; note: string; setup?: Setup }
 
-const cases = fs.readdirSync(corpus, { withFileTypes: true })
-  .filter((e) => e.isDirectory() && !e.name.startsWith('_'))
-  .map((e) => e.name)
-  .sort();
+const cases = caseNames(corpus);
 
 /** The base project after one successful run (cache/ and results/ filled). */
-let prepared: string;
-const made: string[] = [];
-
-beforeAll(() => {
-  prepared = fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-broken-base-'));
-  made.push(prepared);
-  fs.cpSync(path.join(corpus, '_base'), prepared, { recursive: true });
-  const r = agglo(prepared, 'run');
-  if (r.code !== 0) throw new Error(`the base project does not run:\n${r.stdout}\n${r.stderr}`);
-});
-afterAll(() => {
-  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
-});
+const base = ranBase(corpus, 'agglo-broken-base-');
+const made = base.made;
 
 /** Resolves `@state` and `@record:STAGE` to files of the prepared cache. */
 function resolve(dir: string, p: string): string {
@@ -135,7 +121,7 @@ describe('the broken-input corpus through the CLI', () => {
     const top = fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-broken-'));
     made.push(top);
     const dir = path.join(top, 'project');
-    fs.cpSync(prepared, dir, { recursive: true, preserveTimestamps: true });
+    fs.cpSync(base.prepared(), dir, { recursive: true, preserveTimestamps: true });
     for (const rel of fs.readdirSync(caseDir, { recursive: true, encoding: 'utf8' })) {
       const from = path.join(caseDir, rel);
       if (CASE_FILES.has(rel) || fs.statSync(from).isDirectory()) continue;

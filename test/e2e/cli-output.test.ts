@@ -28,9 +28,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { agglo, aggloAsync, repo } from './support.js';
-import { concurrencyLimit, transcript } from './corpus.js';
+import { describe, expect, test } from 'vitest';
+import { aggloAsync, repo } from './support.js';
+import { caseNames, concurrencyLimit, ranBase, transcript } from './corpus.js';
 
 const corpus = path.join(repo, 'test/fixtures/cli-output');
 const cli = path.join(repo, 'bin', 'agglo.js');
@@ -39,24 +39,11 @@ const CASE_FILES = new Set(['case.json', 'expected.txt']);
 type Step = { agglo: string[] } | { write: Record<string, string> } | { replace: Record<string, [string, string]> } | { remove: string[] } | { differs: string[] };
 interface Case { note: string; exit: number; args?: string[]; steps?: Step[]; restored?: string[]; watch?: { edits: Step[] } }
 
-const cases = fs.readdirSync(corpus, { withFileTypes: true })
-  .filter((e) => e.isDirectory() && !e.name.startsWith('_'))
-  .map((e) => e.name)
-  .sort();
+const cases = caseNames(corpus);
 
-let prepared: string;
-const made: string[] = [];
-
-beforeAll(() => {
-  prepared = fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-cli-output-base-'));
-  made.push(prepared);
-  fs.cpSync(path.join(corpus, '_base'), prepared, { recursive: true });
-  const r = agglo(prepared, 'run');
-  if (r.code !== 0) throw new Error(`the base project does not run:\n${r.stdout}\n${r.stderr}`);
-});
-afterAll(() => {
-  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
-});
+/** The base project after one successful run (cache/ and results/ filled). */
+const base = ranBase(corpus, 'agglo-cli-output-base-');
+const made = base.made;
 
 async function applyStep(dir: string, step: Step): Promise<void> {
   if ('agglo' in step) {
@@ -77,7 +64,7 @@ async function applyStep(dir: string, step: Step): Promise<void> {
     for (const p of step.remove) fs.rmSync(path.join(dir, p), { recursive: true, force: true });
   } else {
     for (const p of step.differs) {
-      if (fs.readFileSync(path.join(dir, p), 'utf8') === fs.readFileSync(path.join(prepared, p), 'utf8')) throw new Error(`differs: ${p} is as in the prepared project`);
+      if (fs.readFileSync(path.join(dir, p), 'utf8') === fs.readFileSync(path.join(base.prepared(), p), 'utf8')) throw new Error(`differs: ${p} is as in the prepared project`);
     }
   }
 }
@@ -127,7 +114,7 @@ describe('CLI output snapshots', () => {
     const top = fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-cli-output-'));
     made.push(top);
     const dir = path.join(top, 'project');
-    fs.cpSync(prepared, dir, { recursive: true, preserveTimestamps: true });
+    fs.cpSync(base.prepared(), dir, { recursive: true, preserveTimestamps: true });
     for (const rel of fs.readdirSync(caseDir, { recursive: true, encoding: 'utf8' })) {
       const from = path.join(caseDir, rel);
       if (CASE_FILES.has(rel) || fs.statSync(from).isDirectory()) continue;
@@ -150,7 +137,7 @@ describe('CLI output snapshots', () => {
     expect(r.stdout + r.stderr).not.toMatch(/^\s+at |TypeError|ReferenceError/m);
     if (spec.args?.includes('--dry-run')) expect(listFiles(path.join(dir, 'cache')), 'a dry run removed nothing').toEqual(cacheBefore);
     for (const p of spec.restored ?? []) {
-      expect(fs.readFileSync(path.join(dir, p), 'utf8'), `${p} after the command`).toBe(fs.readFileSync(path.join(prepared, p), 'utf8'));
+      expect(fs.readFileSync(path.join(dir, p), 'utf8'), `${p} after the command`).toBe(fs.readFileSync(path.join(base.prepared(), p), 'utf8'));
     }
     if (spec.args?.[0] === 'run' && spec.args.includes('--json')) {
       // The hashes the snapshot hides are those of the files on disk.

@@ -2,6 +2,11 @@
  * What the exact-output corpora (test/fixtures/broken-runs, test/fixtures/cli-output) share:
  * the transcript a case's expected.txt holds, and a cap on CLI processes run at once.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { agglo } from './support.js';
 
 /**
  * The exit code, stdout and stderr, normalized: `places` (temp folders) replaced, elapsed
@@ -36,4 +41,33 @@ export function concurrencyLimit(n: number): <T>(f: () => Promise<T>) => Promise
       else free++;
     }
   };
+}
+
+/** The case folders of a corpus (every folder but `_base`), sorted. */
+export function caseNames(corpus: string): string[] {
+  return fs.readdirSync(corpus, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('_'))
+    .map((e) => e.name)
+    .sort();
+}
+
+/**
+ * Registers hooks that copy the corpus's `_base/` project into a temp folder and run it once
+ * (cache/ and results/ filled) before the file's tests, and remove every folder listed in
+ * `made` after them. `prepared()` is that folder.
+ */
+export function ranBase(corpus: string, prefix: string): { prepared(): string; made: string[] } {
+  let dir = '';
+  const made: string[] = [];
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    made.push(dir);
+    fs.cpSync(path.join(corpus, '_base'), dir, { recursive: true });
+    const r = agglo(dir, 'run');
+    if (r.code !== 0) throw new Error(`the base project does not run:\n${r.stdout}\n${r.stderr}`);
+  });
+  afterAll(() => {
+    for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return { prepared: () => dir, made };
 }
