@@ -145,6 +145,8 @@ export async function loadSweep(file: string, root: string, options: LoadOptions
     return 'text' in r ? r.text : { problem: r.message };
   };
   const nodes = new StageNodes(basePlain);
+  /** Collected terms (by `collect` index) that are a regressor in at least one variant. */
+  const termsSeen = new Map<number, Set<string>>();
   for (const v of expanded) {
     const parsed = variantParsed(spec, v, sweepParsed, baseParsed, basePlain, nodes);
     const found: Diagnostic[] = [];
@@ -152,7 +154,7 @@ export async function loadSweep(file: string, root: string, options: LoadOptions
     found.push(...checked.diagnostics);
     if (checked.pipeline && !found.some((d) => d.severity === 'error')) {
       found.push(...(await checkColumns(checked.pipeline, base.registry, parsed, { root, sources })).diagnostics);
-      found.push(...checkCollectedTerms(spec, v, sweepParsed, checked.pipeline.stages));
+      found.push(...checkCollectedTerms(spec, sweepParsed, checked.pipeline.stages, termsSeen));
     }
     for (const d of found) {
       const key = JSON.stringify([d.file, d.line, d.col, d.code, d.message, d.severity]);
@@ -165,6 +167,16 @@ export async function loadSweep(file: string, root: string, options: LoadOptions
       variants.push({ ...v, plan: planPipeline(pipeline, base.registry) });
       checkedPipelines.push({ params: pipeline.params, plugins: pipeline.plugins, stages: pipeline.stages });
     }
+  }
+  // A collected term that no variant has is a mistake (a typo); one that some variants drop
+  // (a dimension leaving out a control) is simply not collected from those variants.
+  // Judged over the variants that got as far as the check (a term may be in an invalid one).
+  if (termsSeen.size > 0) {
+    spec.collect.forEach((c, ci) => (c.terms ?? []).forEach((t, i) => {
+      if (t === '(Intercept)' || termsSeen.get(ci)?.has(t)) return;
+      const xs = xsOf(spec, ci, expanded.length > 0 ? basePlain : undefined);
+      shared.set(`term:${ci}:${i}`, { d: { ...sweepParsed.locateNearest([...c.path, 'terms', i]), severity: 'error', code: 'unknown-term', message: `\`collect\`: \`${t}\` is not a regressor of stage \`${c.stage}\` in any variant checked${xs ? ` (its \`x\` is ${nameList(xs)})` : ''}`, ...(xs && didYouMean(t, xs) ? { hint: didYouMean(t, xs) } : {}) }, variants: [...expanded.map((e) => e.id)] });
+    }));
   }
   const all = expanded.length;
   const diagnostics = [...base.diagnostics.filter((d) => d.severity === 'warning'), ...[...shared.values()].map(({ d, variants: vs }) => ({
@@ -230,22 +242,31 @@ function checkOverlays(spec: SweepSpec, sweep: ParsedFile, base: Obj, registry: 
 }
 
 /** A collected term the variant's model cannot have (not among the stage's regressors `x`). */
-function checkCollectedTerms(spec: SweepSpec, v: Variant, sweep: ParsedFile, stages: readonly { id: string; params: Record<string, unknown> }[]): Diagnostic[] {
+function checkCollectedTerms(spec: SweepSpec, sweep: ParsedFile, stages: readonly { id: string; params: Record<string, unknown> }[], seen: Map<number, Set<string>>): Diagnostic[] {
   const report = new Reporter();
-  for (const c of spec.collect) {
+  spec.collect.forEach((c, ci) => {
     const st = stages.find((s) => s.id === c.stage);
     if (!st) {
       report.error('unknown-stage', `\`collect\` names stage \`${c.stage}\`, which this variant removes`, sweep.locateNearest([...c.path, 'stage']));
-      continue;
+      return;
     }
     const x = st.params.x;
-    if (!Array.isArray(x) || !x.every((t) => typeof t === 'string')) continue;
-    (c.terms ?? []).forEach((t, i) => {
-      if (x.includes(t) || t === '(Intercept)') return;
-      report.error('unknown-term', `\`collect\`: \`${t}\` is not a regressor of stage \`${c.stage}\` (its \`x\` is ${nameList(x as string[])})`, sweep.locateNearest([...c.path, 'terms', i]), { hint: didYouMean(t, x as string[]) });
-    });
-  }
+    if (!Array.isArray(x)) return;
+    const set = seen.get(ci) ?? new Set<string>();
+    for (const t of x) if (typeof t === 'string') set.add(t);
+    seen.set(ci, set);
+  });
   return report.diagnostics;
+}
+
+/** The base pipeline's `x` of a collected stage, for messages (undefined when not a plain list). */
+function xsOf(spec: SweepSpec, ci: number, basePlain: unknown): string[] | undefined {
+  const stage = spec.collect[ci]!.stage;
+  const params = (basePlain as { params?: Record<string, unknown>; stages?: Record<string, { params?: Record<string, unknown> }> } | undefined);
+  let x = params?.stages?.[stage]?.params?.x;
+  const ref = typeof x === 'string' ? /^\$\{params\.([A-Za-z_][\w-]*)\}$/.exec(x) : null;
+  if (ref) x = params?.params?.[ref[1]!];
+  return Array.isArray(x) && x.every((t) => typeof t === 'string') ? (x as string[]) : undefined;
 }
 
 /**

@@ -178,7 +178,12 @@ function collectRows(models: ModelMemo, collect: readonly CollectSpec[], v: Load
     const model = read.model;
     const coefs = new Map<string, Omit<CoefficientNumbers, 'term'>>(model.coefficients.map((k) => [k.term, k]));
     if (model.constant && !coefs.has('(Intercept)')) coefs.set('(Intercept)', model.constant);
+    // A listed term that is not among this variant's regressors (a dimension drops it) is not
+    // collected from it; one the model dropped as collinear is a row without numbers.
+    const x = v.plan.stages.get(c.stage)?.spec.params.x;
+    const regressors = Array.isArray(x) ? new Set(x.filter((t): t is string => typeof t === 'string')) : undefined;
     for (const term of c.terms ?? [...coefs.keys()]) {
+      if (c.terms && regressors && term !== '(Intercept)' && !regressors.has(term)) continue;
       const k = coefs.get(term);
       // A term the model dropped (collinear) is a row without numbers.
       rows.push({
