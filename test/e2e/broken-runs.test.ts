@@ -19,7 +19,6 @@
  * review the diff of the expected.txt files line by line before committing.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { aggloAsync, repo } from './support.js';
@@ -27,7 +26,6 @@ import { caseNames, concurrencyLimit, ranBase, transcript } from './corpus.js';
 
 const corpus = path.join(repo, 'test/fixtures/broken-runs');
 const brokenValidate = path.join(repo, 'test/fixtures/broken');
-const CASE_FILES = new Set(['case.json', 'expected.txt']);
 
 interface Setup {
   remove?: string[];
@@ -45,7 +43,6 @@ const cases = caseNames(corpus);
 
 /** The base project after one successful run (cache/ and results/ filled). */
 const base = ranBase(corpus, 'agglo-broken-base-');
-const made = base.made;
 
 /** Resolves `@state` and `@record:STAGE` to files of the prepared cache. */
 function resolve(dir: string, p: string): string {
@@ -118,16 +115,7 @@ describe('the broken-input corpus through the CLI', () => {
   test.concurrent.for(cases)('%s', async (name, { expect }) => {
     const caseDir = path.join(corpus, name);
     const spec: Case = JSON.parse(fs.readFileSync(path.join(caseDir, 'case.json'), 'utf8'));
-    const top = fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-broken-'));
-    made.push(top);
-    const dir = path.join(top, 'project');
-    fs.cpSync(base.prepared(), dir, { recursive: true, preserveTimestamps: true });
-    for (const rel of fs.readdirSync(caseDir, { recursive: true, encoding: 'utf8' })) {
-      const from = path.join(caseDir, rel);
-      if (CASE_FILES.has(rel) || fs.statSync(from).isDirectory()) continue;
-      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      fs.copyFileSync(from, path.join(dir, rel));
-    }
+    const { top, dir } = base.caseProject(caseDir, 'agglo-broken-');
     applySetup(dir, spec.setup ?? {});
     const before = snapshot(dir);
 

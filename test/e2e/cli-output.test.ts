@@ -26,7 +26,6 @@
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { aggloAsync, repo } from './support.js';
@@ -34,7 +33,6 @@ import { caseNames, concurrencyLimit, ranBase, transcript } from './corpus.js';
 
 const corpus = path.join(repo, 'test/fixtures/cli-output');
 const cli = path.join(repo, 'bin', 'agglo.js');
-const CASE_FILES = new Set(['case.json', 'expected.txt']);
 
 type Step = { agglo: string[] } | { write: Record<string, string> } | { replace: Record<string, [string, string]> } | { remove: string[] } | { differs: string[] };
 interface Case { note: string; exit: number; args?: string[]; steps?: Step[]; restored?: string[]; watch?: { edits: Step[] } }
@@ -43,7 +41,6 @@ const cases = caseNames(corpus);
 
 /** The base project after one successful run (cache/ and results/ filled). */
 const base = ranBase(corpus, 'agglo-cli-output-base-');
-const made = base.made;
 
 async function applyStep(dir: string, step: Step): Promise<void> {
   if ('agglo' in step) {
@@ -111,16 +108,7 @@ describe('CLI output snapshots', () => {
   test.concurrent.for(cases)('%s', async (name, { expect }) => {
     const caseDir = path.join(corpus, name);
     const spec: Case = JSON.parse(fs.readFileSync(path.join(caseDir, 'case.json'), 'utf8'));
-    const top = fs.mkdtempSync(path.join(os.tmpdir(), 'agglo-cli-output-'));
-    made.push(top);
-    const dir = path.join(top, 'project');
-    fs.cpSync(base.prepared(), dir, { recursive: true, preserveTimestamps: true });
-    for (const rel of fs.readdirSync(caseDir, { recursive: true, encoding: 'utf8' })) {
-      const from = path.join(caseDir, rel);
-      if (CASE_FILES.has(rel) || fs.statSync(from).isDirectory()) continue;
-      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      fs.copyFileSync(from, path.join(dir, rel));
-    }
+    const { dir } = base.caseProject(caseDir, 'agglo-cli-output-');
     let cacheBefore: string[] = [];
     const r = await limit(async () => {
       for (const s of spec.steps ?? []) await applyStep(dir, s);

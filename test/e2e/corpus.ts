@@ -54,9 +54,10 @@ export function caseNames(corpus: string): string[] {
 /**
  * Registers hooks that copy the corpus's `_base/` project into a temp folder and run it once
  * (cache/ and results/ filled) before the file's tests, and remove every folder listed in
- * `made` after them. `prepared()` is that folder.
+ * `made` after them. `prepared()` is that folder; `caseProject(caseDir, prefix)` copies it (timestamps kept) into
+ * `<top>/project` of a new temp folder and lays the case's files over it.
  */
-export function ranBase(corpus: string, prefix: string): { prepared(): string; made: string[] } {
+export function ranBase(corpus: string, prefix: string): { prepared(): string; made: string[]; caseProject(caseDir: string, tmpPrefix: string): { top: string; dir: string } } {
   let dir = '';
   const made: string[] = [];
   beforeAll(() => {
@@ -69,5 +70,21 @@ export function ranBase(corpus: string, prefix: string): { prepared(): string; m
   afterAll(() => {
     for (const d of made) fs.rmSync(d, { recursive: true, force: true });
   });
-  return { prepared: () => dir, made };
+  const caseProject = (caseDir: string, tmpPrefix: string): { top: string; dir: string } => {
+    const top = fs.mkdtempSync(path.join(os.tmpdir(), tmpPrefix));
+    made.push(top);
+    const project = path.join(top, 'project');
+    fs.cpSync(dir, project, { recursive: true, preserveTimestamps: true });
+    for (const rel of fs.readdirSync(caseDir, { recursive: true, encoding: 'utf8' })) {
+      const from = path.join(caseDir, rel);
+      if (CASE_FILES.has(rel) || fs.statSync(from).isDirectory()) continue;
+      fs.mkdirSync(path.dirname(path.join(project, rel)), { recursive: true });
+      fs.copyFileSync(from, path.join(project, rel));
+    }
+    return { top, dir: project };
+  };
+  return { prepared: () => dir, made, caseProject };
 }
+
+/** A case folder's own files, which are not laid over the project. */
+const CASE_FILES = new Set(['case.json', 'expected.txt']);
