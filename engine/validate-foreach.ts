@@ -144,19 +144,38 @@ function fromObject(ctx: ValidationContext, id: string, dim: string, spec: Recor
       ctx.report.error('bad-csv', `file \`${file}\` for foreach dimension \`${dim}\` is not valid CSV: line ${split.error.line}: ${split.error.message}`, ctx.parsed.locateNearest([...at, 'file']));
       return undefined;
     }
-    const rows = [split.value.header, ...split.value.rows];
-    const header = rows[0] ?? [];
+    const header = split.value.header;
     const col = header.indexOf(column);
     if (col < 0) {
       ctx.report.error('unknown-column', `file \`${file}\` has no column \`${column}\``, ctx.parsed.locateNearest([...at, 'column']), { hint: didYouMean(column, header) ?? `its columns are ${nameList(header)}` });
       return undefined;
     }
-    const values = new Set(rows.slice(1).map((r) => r[col] ?? '').filter((v) => v !== ''));
-    if (values.size === 0) {
+    const count = distinctCount(split.value.rows, col);
+    if (count === 0) {
       ctx.report.error('empty-foreach', `column \`${column}\` of \`${file}\` has no values, so foreach dimension \`${dim}\` of stage \`${id}\` is empty`, ctx.parsed.locateNearest([...at, 'column']));
       return undefined;
     }
-    sizes.set(dim, values.size);
+    sizes.set(dim, count);
   }
   return { kind: 'file', path: file, column };
+}
+
+/**
+ * Distinct non-empty values of column `col`, memoised per split (csv.ts splitCsv returns the
+ * same rows for the same text, and several stages often fan out over one file's column).
+ */
+const distinctCounts = new WeakMap<readonly (readonly string[])[], Map<number, number>>();
+function distinctCount(rows: readonly (readonly string[])[], col: number): number {
+  let byCol = distinctCounts.get(rows);
+  if (!byCol) distinctCounts.set(rows, (byCol = new Map()));
+  let n = byCol.get(col);
+  if (n === undefined) {
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const v = r[col] ?? '';
+      if (v !== '') seen.add(v);
+    }
+    byCol.set(col, (n = seen.size));
+  }
+  return n;
 }
