@@ -13,6 +13,7 @@ import { defineStep, StepError } from '../engine/step.js';
 import { tableFromColumns } from '../engine/table.js';
 import type { Json, Value } from '../engine/value.js';
 import { withColumns } from './lib/columns.js';
+import { isModel } from './lib/model.js';
 
 /** Params of regression-table. */
 export interface RegressionTableParams {
@@ -177,7 +178,7 @@ export const regressionTable = defineStep<RegressionTableParams>({
     const entries = Object.entries(ctx.inputs).filter(([name]) => name !== 'tests' && name !== 'notes') as [string, Value][];
     if (entries.length === 0) throw new StepError('no-models', 'regression-table needs at least one model input, e.g. `inputs: {pooled: ols, fe: fe}` naming panel-regression stages');
     for (const [name, v] of entries) {
-      if (!isObj(v) || !Array.isArray(v.coefficients)) throw new StepError('not-a-model', `input \`${name}\` is not a fitted model; give it the \`model\` output of a panel-regression stage`);
+      if (!isModel(v)) throw new StepError('not-a-model', `input \`${name}\` is not a fitted model; give it the \`model\` output of a panel-regression stage`);
     }
     const given = entries.map(([n]) => n);
     for (const n of p.columns ?? []) if (!given.includes(n)) throw new StepError('unknown-model', `params.columns names \`${n}\`, which is not an input; the model inputs are: ${given.join(', ')}`);

@@ -9,6 +9,7 @@ import { isFileRef, isTable, type Cell, type Json, type Table } from '../../engi
 import { normalQuantile, studentQuantile } from '../kernels/quantiles.js';
 import type { SpecRow } from '../kernels/spec-curve.js';
 import type { CoefPoint, HeatCell, RankLine, RegionPoint } from './charts.js';
+import { isModel } from '../lib/model.js';
 
 type Obj = { [k: string]: Json };
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -125,7 +126,7 @@ export function coefPoints(models: [string, Json][], level: number): { points: C
   const points: CoefPoint[] = [];
   const terms: string[] = [];
   for (const [name, m] of models) {
-    if (!isObj(m) || !Array.isArray(m.coefficients)) throw new StepError('not-a-model', `report: input \`${name}\` is not a fitted model; give it the \`model\` output of a panel-regression stage (or remove it: every input other than the named ones is taken as a model)`);
+    if (!isModel(m)) throw new StepError('not-a-model', `report: input \`${name}\` is not a fitted model; give it the \`model\` output of a panel-regression stage (or remove it: every input other than the named ones is taken as a model)`);
     const df = typeof m.df_resid === 'number' ? m.df_resid : Infinity;
     const q = m.distribution === 'normal' ? normalQuantile((1 + level) / 2) : studentQuantile((1 + level) / 2, df);
     for (const c of m.coefficients) {
