@@ -63,19 +63,24 @@ export async function watchCommand(flags: RunFlags & { debounceMs?: number }, io
         running = running.then(() => cycle(`${path.relative(project.root, file)} changed`));
       }, flags.debounceMs ?? 200);
     });
+    // Watching starts when chokidar has set up every path, not when watch() returns: a file
+    // saved before that would be missed (seen once under load in CI).
+    await new Promise<void>((resolve) => watcher!.once('ready', () => resolve()));
   };
   // Each rerun holds the run lock from loading on, like `agglo run`; gc can go in between.
   const locked = (): Promise<number> => withProjectLock(project, io, async () => {
     const { loaded, plan } = await loadOrReport(flags.pipeline, project, io);
-    await rewatch(watchedFiles(plan, flags.pipeline, [...loaded.pluginFiles, ...(loaded.baseFiles ?? [])], project.root));
+    const files = watchedFiles(plan, flags.pipeline, [...loaded.pluginFiles, ...(loaded.baseFiles ?? [])], project.root);
+    await rewatch(files);
     if (!plan) {
       io.out('pipeline is invalid: fix it and save; watching for changes…\n');
       return EXIT_INVALID;
     }
     const code = await runLoaded(flags, io, { project, loaded, plan });
     // Files named per item (`path: "data/${item.year}.csv"`) are known once the items are:
-    // the run's state lists every file each item read.
-    watcher!.add(itemFiles(project, plan));
+    // the run's state lists every file each item read. Watched anew with them (chokidar says
+    // when an initial set is ready, not when an added path is), before saying so.
+    await rewatch([...new Set([...files, ...itemFiles(project, plan)])]);
     io.out('watching for changes… (Ctrl-C to stop)\n');
     return code;
   });
