@@ -34,6 +34,11 @@ export type { EngineContext, RunEvent, RunOptions, RunReport, StageReport, Stage
 export interface RunPipelineOptions extends RunOptions {
   /** Re-hash every input file even when its size and mtime did not change (`--verify-inputs`). */
   readonly verifyInputs?: boolean;
+  /**
+   * false: results/ files are stored with the task (a later run restores them) but not
+   * written or restored now (a sweep's variants: each would write its base's files).
+   */
+  readonly writeFiles?: boolean;
 }
 
 export async function runPipeline(ctx: EngineContext, opts: RunPipelineOptions): Promise<RunReport> {
@@ -173,7 +178,7 @@ class Runner {
     const toRun = run.tasks.filter((t) => t.status === undefined);
     if (!this.opts.dryRun) {
       await Promise.all(toRun.map((t) => this.limit(() => this.execute(run, t))));
-      for (const t of run.tasks) if (t.status === 'cached') await this.restoreFiles(run, t);
+      if (this.opts.writeFiles !== false) for (const t of run.tasks) if (t.status === 'cached') await this.restoreFiles(run, t);
     } else {
       for (const t of toRun) t.status = 'would-run';
       for (const t of run.tasks) if (t.status === 'cached') this.wouldRestore(t);
@@ -337,6 +342,8 @@ class Runner {
    * with the folders on the way, before anything is written.
    */
   private unrestorable(written: Record<string, string>, quiet = false): string | undefined {
+    // A run that writes no files (a sweep's variant) needs none of them: the run that does restores them.
+    if (this.opts.writeFiles === false) return undefined;
     for (const [rel, h] of Object.entries(written)) {
       const bad = resultsPathProblem(rel);
       if (bad) {
@@ -426,7 +433,8 @@ class Runner {
         if (typeof f.content !== 'string' && !(f.content instanceof Uint8Array)) throw new Error(`file \`${f.path}\` content must be a string or bytes`);
         // Never through a link out of the project, whatever the step asked for.
         const target = resultsTarget(this.ctx.root, f.path);
-        const problem = target.ok ? writeProblem(target.value, f.content) : target.problem;
+        const write = this.opts.writeFiles !== false;
+        const problem = !target.ok ? target.problem : write ? writeProblem(target.value, f.content) : undefined;
         if (problem !== undefined) {
           this.failTask(task, 'bad-output-path', `cannot write ${f.path}: ${problem}`);
           this.emit({ type: 'task-done', id: planned.spec.id, status: 'failed' });
@@ -436,7 +444,7 @@ class Runner {
         const abs = path.resolve(this.ctx.root, f.path);
         const h = store.putObject(f.content);
         files[f.path] = h;
-        this.hasher.remember(abs, h);
+        if (write) this.hasher.remember(abs, h);
       }
     } catch (e) {
       this.failTask(task, 'unstorable-output', `step \`${planned.step.def.name}\` returned a result that cannot be stored: ${(e as Error).message} (results must be plain data: tables, numbers, strings, booleans, null, arrays and objects)`);

@@ -9,7 +9,7 @@
  *     years: { 2011..2023: {}, 2013..2023: { params: { years: 2013..2023 } } }
  *   exclude: [{ years: 2013..2023 }]
  *   include: []
- *   collect: [{ stage: within, terms: [gdp] }]
+ *   collect: [{ stage: within, terms: [gdp] }, { stage: comparison, output: summary, columns: [spearman] }]
  */
 import path from 'node:path';
 import type { SourceRange } from './diagnostic.js';
@@ -26,7 +26,7 @@ export const SWEEP_KEYS = ['sweep', 'dimensions', 'exclude', 'include', 'collect
 /** The keys of one choice's overlay. */
 export const OVERLAY_KEYS = ['params', 'stages'] as const;
 /** Keys of one `collect:` entry. */
-export const COLLECT_KEYS = ['stage', 'terms'] as const;
+export const COLLECT_KEYS = ['stage', 'terms', 'output', 'columns'] as const;
 /**
  * Column names of specifications.csv besides the dimensions: a dimension may not take one
  * (its column would be ambiguous).
@@ -52,10 +52,19 @@ export interface ChoiceMap {
   readonly at: SourceRange;
 }
 
+/**
+ * One `collect:` entry. Without `output` and `columns` it takes a panel model's coefficients
+ * (rows of specifications.csv); with either, it takes an output as a table (a table's rows,
+ * or an object's scalar fields as one row) into results/<sweep>/<stage>.<output>.csv.
+ */
 export interface CollectSpec {
   readonly stage: string;
   /** The coefficient names to gather; undefined = every term of the model. */
   readonly terms?: readonly string[];
+  /** A table collect: the output to take (undefined: the step's first output). */
+  readonly output?: string;
+  /** A table collect: the columns (or fields) to keep; undefined = all. */
+  readonly columns?: readonly string[];
   /** Path of the entry in the sweep file. */
   readonly path: NodePath;
 }
@@ -72,6 +81,11 @@ export interface SweepSpec {
   readonly exclude: readonly ChoiceMap[];
   readonly include: readonly ChoiceMap[];
   readonly collect: readonly CollectSpec[];
+}
+
+/** Whether a collect entry takes an output as a table rather than a panel model's coefficients. */
+export function isTableCollect(c: CollectSpec): boolean {
+  return c.output !== undefined || c.columns !== undefined;
 }
 
 /** Whether a parsed YAML file is a sweep file (it has a top-level `sweep:` key). */
@@ -221,27 +235,42 @@ function checkCollect(parsed: ParsedFile, raw: unknown, report: Reporter): Colle
   raw.forEach((entry, i) => {
     const p = ['collect', i];
     if (!isObj(entry)) {
-      report.error('wrong-type', 'each entry of `collect` must be a map `{ stage: NAME, terms: [TERM, …] }`', at(p));
+      report.error('wrong-type', 'each entry of `collect` must be a map `{ stage: NAME, terms: [TERM, …] }` (a model) or `{ stage: NAME, output: OUTPUT, columns: [COLUMN, …] }` (a table)', at(p));
       return;
     }
     let ok = true;
     for (const k of Object.keys(entry)) {
       if ((COLLECT_KEYS as readonly string[]).includes(k)) continue;
       ok = false;
-      report.error('unknown-key', `unknown key \`${k}\` in a \`collect\` entry`, parsed.locateKey([...p, k]) ?? at([...p, k]), { hint: didYouMean(k, COLLECT_KEYS) ?? 'an entry has `stage` and (optionally) `terms`' });
+      report.error('unknown-key', `unknown key \`${k}\` in a \`collect\` entry`, parsed.locateKey([...p, k]) ?? at([...p, k]), { hint: didYouMean(k, COLLECT_KEYS) ?? 'an entry has `stage` and (optionally) `terms`, or `output` and `columns`' });
     }
     if (typeof entry.stage !== 'string' || entry.stage === '') {
       ok = false;
-      report.error(entry.stage === undefined ? 'missing-key' : 'wrong-type', 'a `collect` entry needs `stage`: the name of a panel-regression stage', at(entry.stage === undefined ? p : [...p, 'stage']));
+      report.error(entry.stage === undefined ? 'missing-key' : 'wrong-type', 'a `collect` entry needs `stage`: the name of the stage to collect from', at(entry.stage === undefined ? p : [...p, 'stage']));
     }
-    let terms: string[] | undefined;
-    if (entry.terms !== undefined) {
-      if (!Array.isArray(entry.terms) || entry.terms.length === 0 || !entry.terms.every((t) => typeof t === 'string' && t !== '')) {
+    const names = (key: 'terms' | 'columns', what: string): string[] | undefined => {
+      const v = entry[key];
+      if (v === undefined) return undefined;
+      if (Array.isArray(v) && v.length > 0 && v.every((t) => typeof t === 'string' && t !== '')) return v as string[];
+      ok = false;
+      report.error('wrong-type', `\`${key}\` must be a non-empty list of ${what} (leave it out for all of them)`, at([...p, key]));
+      return undefined;
+    };
+    const terms = names('terms', 'coefficient names');
+    const columns = names('columns', 'column names');
+    let output: string | undefined;
+    if (entry.output !== undefined) {
+      if (typeof entry.output === 'string' && entry.output !== '') output = entry.output;
+      else {
         ok = false;
-        report.error('wrong-type', '`terms` must be a non-empty list of coefficient names (leave it out for every term)', at([...p, 'terms']));
-      } else terms = entry.terms as string[];
+        report.error('wrong-type', '`output` must be the name of one of the stage\'s outputs', at([...p, 'output']));
+      }
     }
-    if (ok) out.push({ stage: entry.stage as string, ...(terms ? { terms } : {}), path: p });
+    if (entry.terms !== undefined && (entry.output !== undefined || entry.columns !== undefined)) {
+      ok = false;
+      report.error('conflicting-keys', 'a `collect` entry takes either a model\'s `terms` or an output\'s `columns`, not both', at([...p, 'terms']), { hint: 'write two entries: `{ stage: S, terms: [...] }` for coefficients, `{ stage: S, output: O, columns: [...] }` for a table' });
+    }
+    if (ok) out.push({ stage: entry.stage as string, ...(terms ? { terms } : {}), ...(output ? { output } : {}), ...(columns ? { columns } : {}), path: p });
   });
   return out;
 }

@@ -21,7 +21,7 @@ import { planPipeline, type Plan } from './plan.js';
 import type { StepRegistry } from './registry.js';
 import { VARIANT_MARK } from './state.js';
 import { didYouMean, nameList } from './suggest.js';
-import { checkSweepFile, type SweepSpec } from './sweep-file.js';
+import { checkSweepFile, isTableCollect, type SweepSpec } from './sweep-file.js';
 import { memoKey, memoName, readMemo, writeMemo, type MemoPipeline } from './sweep-memo.js';
 import type { Pipeline } from './pipeline.js';
 import type { Store } from './store.js';
@@ -231,12 +231,17 @@ function checkOverlays(spec: SweepSpec, sweep: ParsedFile, base: Obj, registry: 
       continue;
     }
     const step = typeof st.step === 'string' ? st.step : '';
-    if (!COLLECTABLE_STEPS.includes(step) || !registry.get(step)?.def.outputs.model) {
-      report.error('not-collectable', `\`collect\`: stage \`${c.stage}\` runs \`${step}\`, which produces no model to collect`, at, { hint: `collect takes the coefficients of a stage of step ${nameList(COLLECTABLE_STEPS)}; ${nameList(stageIds.filter((id) => isObj(stages[id]) && COLLECTABLE_STEPS.includes(String((stages[id] as Obj).step))))} in this pipeline` });
+    if (isTableCollect(c)) {
+      const outputs = Object.keys(registry.get(step)?.def.outputs ?? {});
+      if (c.output !== undefined && outputs.length > 0 && !outputs.includes(c.output)) {
+        report.error('unknown-output', `\`collect\`: stage \`${c.stage}\` (step \`${step}\`) has no output \`${c.output}\``, sweep.locateNearest([...c.path, 'output']), { hint: didYouMean(c.output, outputs) ?? `its outputs are ${nameList(outputs)}` });
+      }
+    } else if (!COLLECTABLE_STEPS.includes(step) || !registry.get(step)?.def.outputs.model) {
+      report.error('not-collectable', `\`collect\`: stage \`${c.stage}\` runs \`${step}\`, which produces no model to collect`, at, { hint: `collect takes the coefficients of a stage of step ${nameList(COLLECTABLE_STEPS)} (${nameList(stageIds.filter((id) => isObj(stages[id]) && COLLECTABLE_STEPS.includes(String((stages[id] as Obj).step))))} in this pipeline); to collect one of its outputs as a table, name it: \`output: ${Object.keys(registry.get(step)?.def.outputs ?? { NAME: 1 })[0]}\`` });
       continue;
     }
     if (st.foreach !== undefined) {
-      report.error('not-collectable', `\`collect\`: stage \`${c.stage}\` fans out with \`foreach\`; a sweep collects one model per variant`, at, { hint: 'make the fan-out a dimension of the sweep instead' });
+      report.error('not-collectable', `\`collect\`: stage \`${c.stage}\` fans out with \`foreach\`; a sweep collects one result per variant`, at, { hint: 'make the fan-out a dimension of the sweep instead' });
     }
   }
 }
@@ -251,7 +256,7 @@ function checkCollectedTerms(spec: SweepSpec, sweep: ParsedFile, stages: readonl
       return;
     }
     const x = st.params.x;
-    if (!Array.isArray(x)) return;
+    if (isTableCollect(c) || !Array.isArray(x)) return;
     const set = seen.get(ci) ?? new Set<string>();
     for (const t of x) if (typeof t === 'string') set.add(t);
     seen.set(ci, set);

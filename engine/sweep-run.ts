@@ -1,7 +1,8 @@
 /**
  * Running a sweep: every variant, one after the other, through the normal runner on the
- * shared store, with `targets` = the collected stages (so writer stages do not run and
- * variants never write the same results/ file). A stage whose inputs are those of a stage
+ * shared store, with `targets` = the collected stages (so writer stages do not run) and
+ * without writing results/ files (a collected stage may write one; variants would write the
+ * same file, and the base pipeline's own run owns it). A stage whose inputs are those of a stage
  * of an earlier variant has the same fingerprint, so it is found cached: what the variants
  * share is computed once. Then each variant's collected models become rows of the sweep's
  * specifications table.
@@ -12,8 +13,9 @@ import { runPipeline, type RunEvent, type RunReport } from './run.js';
 import { loadState, stateName, type PipelineState } from './state.js';
 import type { Store } from './store.js';
 import type { LoadedVariant } from './sweep-load.js';
-import type { CollectSpec } from './sweep-file.js';
+import { isTableCollect, type CollectSpec } from './sweep-file.js';
 import { ModelMemo, type CoefficientNumbers } from './sweep-models.js';
+import { collectedOutput, collectKey, readCollectedRows, type CollectedRows } from './sweep-tables.js';
 
 /** One row of specifications.csv (the columns of the shared contract, dimensions in `choices`). */
 export interface SpecificationRow {
@@ -37,6 +39,8 @@ export interface VariantOutcome {
   /** Stage → fingerprint of its task, as the variant's state records it (stages without foreach). */
   readonly fingerprints: Readonly<Record<string, string>>;
   readonly rows: readonly SpecificationRow[];
+  /** Its rows of each table collect (sweep-tables.ts). */
+  readonly tables: readonly CollectedRows[];
   /** Why the variant failed (a stage's error, or a collected model that could not be read), or was not run. */
   readonly error?: string;
   /** The variant was not run: an earlier one failed (without keepGoing). */
@@ -68,13 +72,13 @@ export async function runVariants(variants: readonly LoadedVariant[], opts: Swee
   let stop = false;
   for (const [i, variant] of variants.entries()) {
     if (stop) {
-      const o: VariantOutcome = { variant, fingerprints: {}, rows: [], notRun: true, error: 'not run: an earlier variant failed (--keep-going runs the others)' };
+      const o: VariantOutcome = { variant, fingerprints: {}, rows: [], tables: [], notRun: true, error: 'not run: an earlier variant failed (--keep-going runs the others)' };
       out.push(o);
       opts.onVariant?.(o, i);
       continue;
     }
     const report = await runPipeline({ plan: variant.plan, store, executor: opts.executor, root: opts.root }, {
-      jobs: opts.jobs, keepGoing: opts.keepGoing, dryRun: opts.dryRun, targets, verifyInputs: opts.verifyInputs, onEvent: opts.onEvent,
+      jobs: opts.jobs, keepGoing: opts.keepGoing, dryRun: opts.dryRun, targets, verifyInputs: opts.verifyInputs, writeFiles: false, onEvent: opts.onEvent,
     });
     const failed = report.stages.find((s) => s.status === 'failed');
     // The variant's state, just written by its run, read once for its fingerprints and models.
@@ -82,12 +86,13 @@ export async function runVariants(variants: readonly LoadedVariant[], opts: Swee
     let o: VariantOutcome;
     if (failed) {
       const e = failed.errors[0];
-      o = { variant, report, fingerprints: state ? fingerprints(state) : {}, rows: [], error: `stage \`${failed.id}\`${e?.item ? ` item ${e.item}` : ''}: ${e?.message ?? failed.reason}` };
+      o = { variant, report, fingerprints: state ? fingerprints(state) : {}, rows: [], tables: [], error: `stage \`${failed.id}\`${e?.item ? ` item ${e.item}` : ''}: ${e?.message ?? failed.reason}` };
     } else if (!state) {
-      o = { variant, report, fingerprints: {}, rows: [] };
+      o = { variant, report, fingerprints: {}, rows: [], tables: [] };
     } else {
-      const collected = collectRows(models, opts.collect, variant, state);
-      o = { variant, report, fingerprints: fingerprints(state), ...collected };
+      const collected = collectRows(models, opts.collect.filter((c) => !isTableCollect(c)), variant, state);
+      const tables = collectTables(store, opts.collect.filter(isTableCollect), variant, state);
+      o = { variant, report, fingerprints: fingerprints(state), rows: collected.rows, tables: tables.tables, ...(collected.error || tables.error ? { error: (collected.error ?? tables.error)! } : {}) };
     }
     if (o.error && !opts.keepGoing && !opts.dryRun) stop = true;
     out.push(o);
@@ -194,6 +199,18 @@ function collectRows(models: ModelMemo, collect: readonly CollectSpec[], v: Load
     }
   }
   return { rows };
+}
+
+/** The variant's rows of each table collect. */
+function collectTables(store: Store, collect: readonly CollectSpec[], v: LoadedVariant, state: PipelineState): { tables: CollectedRows[]; error?: string } {
+  const tables: CollectedRows[] = [];
+  for (const c of collect) {
+    const output = collectedOutput(c, Object.keys(v.plan.stages.get(c.stage)?.step.def.outputs ?? {}));
+    const read = readCollectedRows(store, state, c, output);
+    if ('error' in read) return { tables, error: read.error };
+    tables.push({ key: collectKey(c.stage, output), variant: v.id, choices: v.choices, rows: read.rows });
+  }
+  return { tables };
 }
 
 const num = (x: unknown): number => (typeof x === 'number' ? x : NaN);

@@ -7,6 +7,8 @@ import { loadSweep, type LoadedSweep } from '../sweep-load.js';
 import { memoName } from '../sweep-memo.js';
 import { specificationsCsv, summaryMarkdown, sweepOutputPaths, writeSweepOutputs } from '../sweep-outputs.js';
 import { runVariants, type VariantOutcome } from '../sweep-run.js';
+import { isTableCollect } from '../sweep-file.js';
+import { collectedCsv, collectedMarkdown, type CollectedRows } from '../sweep-tables.js';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, openProject, withProjectLock, type Io, type Project } from './common.js';
 
 export interface SweepFlags {
@@ -65,10 +67,16 @@ export async function sweepCommand(flags: SweepFlags, io: Io): Promise<number> {
     const rows = outcomes.flatMap((o) => o.rows);
     const failed = outcomes.filter((o) => o.error !== undefined).map((o) => ({ id: o.variant.id, error: o.error! }));
     const notRun = outcomes.filter((o) => o.notRun).length;
-    const written = writeSweepOutputs(project.root, spec.name, {
-      csv: specificationsCsv(rows, spec.dimensions.map((d) => d.name)),
-      summary: summaryMarkdown(rows, `Sweep ${spec.name}: ${outcomes.length - failed.length} of ${outcomes.length} variants`, failed),
-    });
+    const paths = sweepOutputPaths(spec.name);
+    const dims = spec.dimensions.map((d) => d.name);
+    const models = spec.collect.some((c) => !isTableCollect(c));
+    const tables = new Map<string, CollectedRows[]>();
+    for (const t of outcomes.flatMap((o) => o.tables)) tables.set(t.key, [...(tables.get(t.key) ?? []), t]);
+    const files: Record<string, string> = {};
+    if (models) files[paths.csv] = specificationsCsv(rows, dims);
+    for (const [key, t] of tables) files[paths.table(key)] = collectedCsv(t, dims);
+    files[paths.summary] = summaryMarkdown(rows, `Sweep ${spec.name}: ${outcomes.length - failed.length} of ${outcomes.length} variants`, failed, [...tables].map(([key, t]) => collectedMarkdown(key, t, dims)), models);
+    const written = writeSweepOutputs(project.root, files);
     if ('error' in written) io.err(`error: ${written.error}\n`);
     const ms = performance.now() - t0;
     if (flags.json) {
@@ -83,11 +91,10 @@ export async function sweepCommand(flags: SweepFlags, io: Io): Promise<number> {
         warnings,
       }, null, 2) + '\n');
     } else {
-      const paths = sweepOutputPaths(spec.name);
       const ran = outcomes.reduce((n, o) => n + count(o, 'ran'), 0);
       const cached = outcomes.reduce((n, o) => n + count(o, 'cached'), 0);
       io.out(`${spec.displayFile}: ${outcomes.length} variants, ${outcomes.length - failed.length} ok${failed.length - notRun ? `, ${failed.length - notRun} failed` : ''}${notRun ? `, ${notRun} not run` : ''}; ${ran} stages ran, ${cached} cached (${(ms / 1000).toFixed(2)}s)\n`);
-      if ('written' in written) io.out(`wrote ${paths.csv} (${rows.length} rows) and ${paths.summary}\n`);
+      if ('written' in written) io.out(`wrote ${[...(models ? [`${paths.csv} (${rows.length} rows)`] : []), ...[...tables].map(([key, t]) => `${paths.table(key)} (${t.reduce((n, x) => n + x.rows.length, 0)} rows)`), paths.summary].join(', ')}\n`);
       const bad = outcomes.filter((o) => o.error !== undefined && !o.notRun);
       if (bad.length) io.err(`failed variants: ${bad.map((o) => `\`${o.variant.id}\``).join(', ')}${notRun ? ` (${notRun} more not run; --keep-going runs them)` : ''}\n`);
     }
