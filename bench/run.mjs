@@ -6,8 +6,9 @@
 //
 // 1. bench/engine.bench.mjs (engine overhead, agglo against Snakemake); extra command-line
 //    options are passed to it. Then bench/parallel.bench.mjs (worker threads),
-//    bench/cli.bench.mjs (start-up, a no-op run of the paper, npm start cold and cached) and
-//    bench/sweep.bench.mjs (a 1,280-variant sweep cold and cached, beside separate runs).
+//    bench/cli.bench.mjs (start-up, a no-op run of the paper, npm start cold and cached),
+//    bench/sweep.bench.mjs (a 1,280-variant sweep cold and cached, beside separate runs) and
+//    bench/robustness.bench.mjs (the paper's 99-variant battery cold and cached, its report).
 // 2. bench/ras.bench.* and bench/panel.bench.* when present (written by others): a .mjs/.js
 //    file runs with node; a .ts file is first compiled with tsc into dist/ (git-ignored).
 //    A missing one is skipped with a message.
@@ -75,6 +76,7 @@ results.push(await runChild('engine', process.execPath, [path.join(here, 'engine
 results.push(await runChild('parallel', process.execPath, [path.join(here, 'parallel.bench.mjs')]));
 results.push(await runChild('cli', process.execPath, [path.join(here, 'cli.bench.mjs')]));
 results.push(await runChild('sweep', process.execPath, [path.join(here, 'sweep.bench.mjs')]));
+results.push(await runChild('robustness', process.execPath, [path.join(here, 'robustness.bench.mjs')]));
 for (const name of ['ras', 'panel']) {
   const file = findBench(name);
   if (!file) {

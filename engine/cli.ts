@@ -41,9 +41,10 @@ commands:
   steps [NAME] [-p PIPELINE] [--markdown]
                             the registered steps (with -p, also that pipeline's plugin steps),
                             or one step's params (--markdown: the reference)
-  schema [-p PIPELINE] [-o FILE]
+  schema [-p PIPELINE] [-o FILE] [--sweep]
                             the JSON Schema of pipeline files with every step's params, for
-                            editors (with -p, also that pipeline's plugin steps); -o writes it
+                            editors (with -p, also that pipeline's plugin steps); -o writes it;
+                            --sweep: the schema of sweep files
   gc [--dry-run] [--verbose] remove cache entries that no current pipeline references
                             (--dry-run: list what it would remove; --verbose: each entry)
   verify [--dry-run] [--json]
@@ -94,6 +95,7 @@ async function dispatch(argv: string[], io: Io, { DEFAULT_PIPELINE, parseJobs, U
       markdown: { type: 'boolean' },
       'load-plugins': { type: 'boolean' },
       'verify-inputs': { type: 'boolean' },
+      sweep: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -151,7 +153,7 @@ async function dispatch(argv: string[], io: Io, { DEFAULT_PIPELINE, parseJobs, U
       return (await import('./commands/steps.js')).stepsCommand(pos[0], io, o.markdown === true, o.pipeline);
     case 'schema':
       if (rest2.length > 0) throw new UsageError(`schema takes no arguments besides a pipeline (for its plugins), got \`${rest2[0]}\``);
-      return (await import('./commands/schema.js')).schemaCommand({ pipeline: named, output: o.output }, io);
+      return (await import('./commands/schema.js')).schemaCommand({ pipeline: named, output: o.output, sweep: o.sweep === true }, io);
     case 'gc':
       return (await import('./commands/gc.js')).gcCommand({ dryRun: o['dry-run'] === true, verbose: o.verbose === true }, io);
     case 'verify':

@@ -46,17 +46,18 @@ export const OUTSIDE_ROOT_HINT = `a pipeline reads only files inside the project
 
 /**
  * A file the pipeline names (a data input, a `file-path` param, a `foreach` file) must be
- * inside the project root (`outside-root`) and exist (`missing-file`); `subject` starts the
+ * inside the project root (`outside-root`) and exist (`missing-file`; unless `mayBeAbsent`: an
+ * `optional-file-path` param); `subject` starts the
  * message ("input `x` of stage `s` names file `f`, which"). False when it was reported.
  */
-export function checkProjectFile(ctx: ValidationContext, rel: string, subject: string, at: ValuePath): boolean {
+export function checkProjectFile(ctx: ValidationContext, rel: string, subject: string, at: ValuePath, mayBeAbsent = false): boolean {
   const abs = path.resolve(ctx.opts.root, rel);
   const why = outsideRoot(abs, ctx.opts.root);
   if (why) {
     ctx.report.error('outside-root', `${subject} ${why}`, ctx.parsed.locateNearest(at), { hint: OUTSIDE_ROOT_HINT });
     return false;
   }
-  if (!ctx.opts.fileExists(abs)) {
+  if (!mayBeAbsent && !ctx.opts.fileExists(abs)) {
     ctx.report.error('missing-file', `${subject} does not exist`, ctx.parsed.locateNearest(at), { hint: 'paths are relative to the project root (the folder agglo runs in)' });
     return false;
   }

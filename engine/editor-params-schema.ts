@@ -54,7 +54,7 @@ function rejectsReference(s: JsonSchema): boolean {
   if (typeof t === 'string' && t !== 'string') return true;
   if (Array.isArray(t) && !t.includes('string')) return true;
   // An editor checks some formats (date-time, email, uri…); agglo's own `file-path` it does not know.
-  if (s.format !== undefined && s.format !== 'file-path') return true;
+  if (s.format !== undefined && s.format !== 'file-path' && s.format !== 'optional-file-path') return true;
   return STRICT_KEYWORDS.some((k) => s[k] !== undefined);
 }
 

@@ -18,6 +18,7 @@ export function makeAjv(): Ajv2020 {
   // Any string is a well-formed file path; whether the file exists is checked against the
   // project root by validation, which ajv knows nothing about.
   ajv.addFormat('file-path', { type: 'string', validate: () => true });
+  ajv.addFormat('optional-file-path', { type: 'string', validate: () => true });
   return ajv;
 }
 
@@ -110,12 +111,22 @@ export function applyParamsSchema(step: StepDefinition, params: Record<string, u
 }
 
 /**
- * Every value in `params` that the schema marks `format: "file-path"`, with its path, looking
+ * The content hash a task records for an `optional-file-path` param whose file does not exist
+ * (a value no file's sha256 is known to take): the file's appearance changes the fingerprint.
+ */
+export const ABSENT_FILE_HASH = 'a'.repeat(64);
+
+/** A file a step reads, named by a param: `optional` when it may be absent (`format: "optional-file-path"`). */
+export interface FilePathParam { path: (string | number)[]; value: string; optional?: true }
+
+/**
+ * Every value in `params` that the schema marks `format: "file-path"` (or
+ * `"optional-file-path"`: a file the step reads when it exists), with its path, looking
  * through `properties` and array `items` (the shapes steps use for file params).
  */
-export function filePathParams(schema: JsonSchema, params: unknown, path: (string | number)[] = []): { path: (string | number)[]; value: string }[] {
-  const out: { path: (string | number)[]; value: string }[] = [];
-  if (schema.format === 'file-path' && typeof params === 'string') out.push({ path, value: params });
+export function filePathParams(schema: JsonSchema, params: unknown, path: (string | number)[] = []): FilePathParam[] {
+  const out: FilePathParam[] = [];
+  if ((schema.format === 'file-path' || schema.format === 'optional-file-path') && typeof params === 'string') out.push({ path, value: params, ...(schema.format === 'optional-file-path' ? { optional: true as const } : {}) });
   const props = schema.properties;
   if (isObj(props) && isObj(params)) {
     for (const [k, sub] of Object.entries(props)) {

@@ -13,7 +13,7 @@ import { dict, own } from './dict.js';
 import { gather, InputSelector, selectionHash } from './inputs.js';
 import { interpolateItem } from './interpolate.js';
 import { itemId } from './items.js';
-import { applyParamsSchema, filePathParams } from './params-schema.js';
+import { ABSENT_FILE_HASH, applyParamsSchema, filePathParams } from './params-schema.js';
 import type { PlannedStage } from './plan.js';
 import type { EngineContext, RunEvent, RunOptions, RunReport, StageReport, StageRun, StageStatus, Task } from './run-types.js';
 import { buildPipelineInfo, pipelineInfoHash } from './pipeline-info.js';
@@ -227,6 +227,10 @@ class Runner {
       const why = outsideRoot(abs, this.ctx.root);
       if (why) return this.failTask(task, 'outside-root', `file \`${f.value}\` (param ${f.path.join('.')}) ${why}; ${OUTSIDE_ROOT_HINT}`);
       const h = this.hasher.hash(abs);
+      if (!h && f.optional) {
+        files[f.value] = ABSENT_FILE_HASH;
+        continue;
+      }
       if (!h) return this.failTask(task, 'missing-file', `file \`${f.value}\` (param ${f.path.join('.')}) does not exist`);
       files[f.value] = h;
       checks.push({ path: f.value, abs, hash: h });

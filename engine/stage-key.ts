@@ -7,7 +7,7 @@
 import { canonicalJson, hashOf, sha256 } from './canonical.js';
 import { CACHE_FORMAT } from './fingerprint.js';
 import { dict, own } from './dict.js';
-import { filePathParams, withDefaults } from './params-schema.js';
+import { ABSENT_FILE_HASH, filePathParams, withDefaults } from './params-schema.js';
 import type { JsonSchema } from './step.js';
 import type { StageRun } from './run-types.js';
 import type { ItemState } from './state.js';
@@ -34,7 +34,7 @@ export function stageKey(run: StageRun, env: StageKeyEnv): string | undefined {
   const files = dict<string>();
   for (const f of hasFilePaths(def.params) ? filePathParams(def.params, withDefaults(def, planned.spec.params)) : []) {
     if (f.value.includes('${')) return undefined;
-    const h = env.hashFile(f.value);
+    const h = env.hashFile(f.value) ?? (f.optional ? ABSENT_FILE_HASH : undefined);
     if (!h) return undefined;
     files[f.value] = h;
   }
@@ -64,7 +64,7 @@ function hasFilePaths(schema: JsonSchema): boolean {
   return has;
 }
 function findsFilePath(schema: JsonSchema): boolean {
-  if (schema.format === 'file-path') return true;
+  if (schema.format === 'file-path' || schema.format === 'optional-file-path') return true;
   const sub = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x) && findsFilePath(x as JsonSchema);
   const props = schema.properties;
   if (typeof props === 'object' && props !== null && Object.values(props).some(sub)) return true;

@@ -12,6 +12,7 @@
  *   collect: [{ stage: within, terms: [gdp] }, { stage: comparison, output: summary, columns: [spearman] }]
  */
 import path from 'node:path';
+import { isMap, isScalar } from 'yaml';
 import type { SourceRange } from './diagnostic.js';
 import { toPlain, type NodePath, type ParsedFile } from './parse.js';
 import { Reporter } from './validate-report.js';
@@ -132,6 +133,17 @@ export function checkSweepFile(parsed: ParsedFile, root: string, report: Reporte
   return { file: parsed.file, displayFile: parsed.displayFile, name: sweepName(parsed.file), base, dimensions, exclude, include, collect };
 }
 
+/**
+ * A map's entries in the order the file writes them: a JavaScript object puts integer-like
+ * keys (a choice named `2007`) first, but the first choice of a dimension is its baseline.
+ */
+function entriesInOrder(parsed: ParsedFile, at: NodePath, plain: Obj): [string, unknown][] {
+  const node = parsed.doc.getIn(at, true);
+  if (!isMap(node)) return Object.entries(plain);
+  const keys = node.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key)).filter((k) => Object.hasOwn(plain, k));
+  return new Set(keys).size === Object.keys(plain).length ? keys.map((k) => [k, plain[k]]) : Object.entries(plain);
+}
+
 function checkDimensions(parsed: ParsedFile, raw: unknown, report: Reporter): SweepDimension[] {
   const at = (p: NodePath) => parsed.locateNearest(p);
   if (!isObj(raw) || Object.keys(raw).length === 0) {
@@ -139,7 +151,7 @@ function checkDimensions(parsed: ParsedFile, raw: unknown, report: Reporter): Sw
     return [];
   }
   const out: SweepDimension[] = [];
-  for (const [dim, choicesRaw] of Object.entries(raw)) {
+  for (const [dim, choicesRaw] of entriesInOrder(parsed, ['dimensions'], raw)) {
     const p = ['dimensions', dim];
     if ((SPEC_COLUMNS as readonly string[]).includes(dim)) {
       report.error('reserved-name', `dimension \`${dim}\` has the name of a column of specifications.csv`, parsed.locateKey(p) ?? at(p), { hint: `rename it; ${nameList([...SPEC_COLUMNS])} are taken` });
@@ -150,7 +162,7 @@ function checkDimensions(parsed: ParsedFile, raw: unknown, report: Reporter): Sw
       continue;
     }
     const choices: SweepChoice[] = [];
-    for (const [name, overlay] of Object.entries(choicesRaw)) {
+    for (const [name, overlay] of entriesInOrder(parsed, p, choicesRaw)) {
       const cp = [...p, name];
       if (/[,=]/.test(name)) report.error('bad-name', `choice \`${name}\` of dimension \`${dim}\`: a choice name cannot contain \`,\` or \`=\` (they separate the parts of a variant id)`, parsed.locateKey(cp) ?? at(cp));
       if (overlay === null || (isObj(overlay) && Object.keys(overlay).length === 0)) {

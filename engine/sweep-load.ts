@@ -191,7 +191,7 @@ export async function loadSweep(file: string, root: string, options: LoadOptions
         for (const src of Object.values(st.foreach ?? {})) if (src.kind === 'file') consulted.add(path.resolve(root, src.path));
       }
     }
-    writeMemo(memo.store, memo.name, memo.key, consulted, { variants: variants.map((v, i) => ({ id: v.id, pipeline: checkedPipelines[i]! })), diagnostics: sorted });
+    writeMemo(memo.store, memo.name, memo.key, consulted, { variants: variants.map((v, i) => ({ id: v.id, pipeline: checkedPipelines[i]! })), diagnostics: sorted }, path.relative(root, abs));
   }
   return { spec, sources, base, diagnostics: sorted, ...(ok ? { variants } : {}) };
 }

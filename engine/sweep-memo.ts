@@ -34,6 +34,8 @@ export interface SweepMemoData {
 }
 
 interface Stored {
+  /** The sweep file (relative to the root): gc removes the memo once it is gone. */
+  readonly sweep: string;
   readonly key: string;
   readonly files: readonly (readonly [string, string])[];
   readonly data: string;
@@ -46,6 +48,18 @@ export interface MemoInputs {
   /** displayFile → text of the sweep file and every file of its base. */
   readonly sources: ReadonlyMap<string, string>;
   readonly registry: StepRegistry;
+}
+
+/** Whether a state name is one of a sweep's memos (this one's, or sweep-models.ts's). */
+export const isSweepMemo = (name: string): boolean => name.startsWith('sweep-');
+
+/**
+ * The sweep file a memo state is for (relative to the root), read from the state itself;
+ * undefined when it does not say (a damaged memo, or one from before it did).
+ */
+export function memoSweepFile(raw: unknown): string | undefined {
+  const s = (raw as { sweep?: unknown } | null | undefined)?.sweep;
+  return typeof s === 'string' && s !== '' ? s : undefined;
 }
 
 /** The state name of a sweep file's memo. */
@@ -105,7 +119,7 @@ export function readMemo(store: Store, name: string, key: string): SweepMemoData
 }
 
 /** Records the checked variants with the stamps of the files the check read (`files`: absolute paths). */
-export function writeMemo(store: Store, name: string, key: string, files: Iterable<string>, data: SweepMemoData): void {
-  const stored: Stored = { key, files: [...new Set(files)].sort().map((f) => [f, fileStamp(f)] as const), data: encodeValue(data) };
+export function writeMemo(store: Store, name: string, key: string, files: Iterable<string>, data: SweepMemoData, sweep: string): void {
+  const stored: Stored = { sweep, key, files: [...new Set(files)].sort().map((f) => [f, fileStamp(f)] as const), data: encodeValue(data) };
   store.writeState(name, stored);
 }

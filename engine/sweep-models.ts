@@ -26,10 +26,13 @@ export class ModelMemo {
   private readonly used = new Set<string>();
   private added = false;
 
-  /** `name` undefined: nothing is remembered between runs (each model is read from the store). */
-  constructor(private readonly store: Store, private readonly name?: string) {
+  /**
+   * `name` undefined: nothing is remembered between runs (each model is read from the store).
+   * `sweep`: the sweep file (relative to the root), recorded for gc.
+   */
+  constructor(private readonly store: Store, private readonly name?: string, private readonly sweep = '') {
     this.known = new Map();
-    const raw = name ? store.readState(name) : undefined;
+    const raw = name ? (store.readState(name) as { data?: unknown } | undefined)?.data : undefined;
     if (typeof raw === 'string') {
       try {
         const entries = decodeValue(raw);
@@ -62,7 +65,7 @@ export class ModelMemo {
   save(): void {
     if (!this.name) return;
     if (!this.added && this.used.size === this.known.size) return;
-    this.store.writeState(this.name, encodeValue([...this.used].filter((h) => this.known.has(h)).map((h) => [h, this.known.get(h)])));
+    this.store.writeState(this.name, { sweep: this.sweep, data: encodeValue([...this.used].filter((h) => this.known.has(h)).map((h) => [h, this.known.get(h)])) });
   }
 }
 

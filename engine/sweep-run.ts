@@ -57,7 +57,7 @@ export interface SweepRunOptions {
   readonly verifyInputs?: boolean;
   readonly collect: readonly CollectSpec[];
   /** The state file remembering the collected models' numbers between runs (sweep-models.ts); none: not remembered. */
-  readonly modelMemo?: string;
+  readonly modelMemo?: { readonly name: string; readonly sweep: string };
   /** After each variant (progress). */
   onVariant?(o: VariantOutcome, index: number): void;
   onEvent?(e: RunEvent): void;
@@ -68,7 +68,7 @@ export async function runVariants(variants: readonly LoadedVariant[], opts: Swee
   const out: VariantOutcome[] = [];
   const targets = [...new Set(opts.collect.map((c) => c.stage))];
   const store = sweepStore(opts.store);
-  const models = new ModelMemo(store, opts.modelMemo);
+  const models = new ModelMemo(store, opts.modelMemo?.name, opts.modelMemo?.sweep);
   let stop = false;
   for (const [i, variant] of variants.entries()) {
     if (stop) {

@@ -95,7 +95,8 @@ export function checkStageParams(ctx: ValidationContext, id: string, step: StepD
   }
   for (const f of filePathParams(step.params, params)) {
     if (f.value.includes('${')) continue;
-    if (!checkProjectFile(ctx, f.value, `param \`${paramPathText('/' + f.path.join('/'))}\` of stage \`${id}\` names file \`${f.value}\`, which`, [...base, ...f.path])) ok = false;
+    if (f.optional && !checkProjectFile(ctx, f.value, `param \`${paramPathText('/' + f.path.join('/'))}\` of stage \`${id}\` names file \`${f.value}\`, which`, [...base, ...f.path], true)) ok = false;
+    if (!f.optional && !checkProjectFile(ctx, f.value, `param \`${paramPathText('/' + f.path.join('/'))}\` of stage \`${id}\` names file \`${f.value}\`, which`, [...base, ...f.path])) ok = false;
   }
   return ok;
 }

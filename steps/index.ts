@@ -32,6 +32,7 @@ import { pivotWider } from './pivot-wider.js';
 import { practitioners } from './practitioners.js';
 import { rank } from './rank.js';
 import { ras } from './ras.js';
+import { readCollected } from './read-collected.js';
 import { readCsv } from './read-csv.js';
 import { readXlsx } from './read-xlsx.js';
 import { regressionTable } from './regression-table.js';
@@ -65,6 +66,7 @@ export const builtinSteps: StepDefinition[] = [
   practitioners,
   rank,
   ras,
+  readCollected,
   readCsv,
   readXlsx,
   regressionTable,

@@ -14,6 +14,7 @@ import { isTable, type Json, type Table, type Value } from '../engine/value.js';
 import { estimatesListedIn } from './cell-flags.js';
 import { spearman } from './kernels/rank.js';
 import { capitalize, estimatorAdjective, estimatorName, modelFacts } from './lib/model-label.js';
+import { variantsSection } from './lib/comparison-variants.js';
 import { markdownTable } from './lib/markdown.js';
 import { tableInput } from './lib/table-input.js';
 
@@ -26,6 +27,8 @@ export interface PaperComparisonParams {
   paper_stars: Record<string, number>;
   paper_estimator?: { model: string; effect?: string };
   note?: string;
+  variants_heading: string;
+  variants_sweep?: string;
 }
 
 /** Names a constant goes by: ours ("(Intercept)"), Stata's ("_cons") and others'. */
@@ -53,7 +56,7 @@ const f3 = (x: number | null | undefined) => (typeof x === 'number' && Number.is
 
 export const paperComparison = defineStep<PaperComparisonParams>({
   name: 'paper-comparison',
-  version: '1.6',
+  version: '1.7',
   description: "Compares our ranking and panel model with the paper's published Tables 2 and 5: Spearman's rank correlation of the provinces' average agglomeration, and agreement of coefficient signs and significance, with the terms that could not be matched named.",
   params: {
     type: 'object',
@@ -62,7 +65,9 @@ export const paperComparison = defineStep<PaperComparisonParams>({
       alpha: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.05, description: 'Significance level for "significant" in both tables.' },
       synthetic: { type: 'array', items: { type: 'string' }, default: [], description: 'Synthetic inputs the results depend on, repeated in the report.' },
       ours_label: { type: 'string', default: 'agglo', description: 'Column heading for our results.' },
-      note: { type: 'string', description: 'A closing paragraph for the report (e.g. where the comparison of variants is).' },
+      note: { type: 'string', description: 'A closing paragraph for the report.' },
+      variants_heading: { type: 'string', default: 'Variants', description: 'Heading of the section showing input `variants`.' },
+      variants_sweep: { type: 'string', description: 'The sweep file that collects input `variants`, named in the report as the way to remake it.' },
       paper_stars: { type: 'object', additionalProperties: { type: 'number' }, default: { '*': 0.05, '**': 0.01, '***': 0.001 }, description: "The paper's star legend: mark → p threshold (a term is significant at alpha when its threshold ≤ alpha)." },
       paper_estimator: {
         type: 'object',
@@ -85,6 +90,7 @@ export const paperComparison = defineStep<PaperComparisonParams>({
     tests: { description: 'Our model tests (the `tests` output of panel-tests): F and Hausman, compared with the paper\'s.', optional: true },
     paper_stats: { description: "The paper's model statistics: statistic, value (rows F_test_individual_effects, Hausman).", optional: true },
     estimates: { description: 'The `summary` output of cell-flags: how many cells of each variable are estimated, said at the top of the report.', optional: true },
+    variants: { description: 'This comparison\'s `summary` for each variant of a sweep, as read-collected reads it (variant, the dimensions, spearman, idt_mean, …): a section of the report with one row per variant, the row of this run marked, or marked out of date when none is.', optional: true },
   },
   outputs: {
     summary: 'JSON: spearman, n, top provinces (ours, paper), our estimator, sign and significance agreement, terms_not_in_paper and paper_terms_not_estimated (by name), idt mean and SD, F and Hausman (ours and the paper\'s, when given), estimated cells per variable ("idt: 172 of 390", variables with none left out), synthetic inputs.',
@@ -178,7 +184,8 @@ export const paperComparison = defineStep<PaperComparisonParams>({
       ...extra.summary,
       synthetic: p.synthetic,
     };
-    if (p.path) ctx.writeFile(p.path, report(p, rho, xs.length, ranking, coefficients, { sameSign, sameSig, compared, unmatched: terms, heading: coefficientHeading(facts), caution: estimatorCaution(facts, p.paper_estimator) }, extra));
+    const variants = ctx.inputs.variants === undefined ? [] : variantsSection(tableInput(ctx, 'variants', 'paper-comparison'), summary as Record<string, Json>, { heading: p.variants_heading, ...(p.variants_sweep ? { sweep: p.variants_sweep } : {}) });
+    if (p.path) ctx.writeFile(p.path, report(p, rho, xs.length, ranking, coefficients, { sameSign, sameSig, compared, unmatched: terms, heading: coefficientHeading(facts), caution: estimatorCaution(facts, p.paper_estimator) }, extra, variants));
     return { summary, ranking, coefficients };
   },
 });
@@ -209,7 +216,7 @@ function estimatorCaution(facts: ReturnType<typeof modelFacts>, paper: PaperComp
 /** The coefficient comparison's counts and labels, for the Markdown report. */
 interface CoefSection { sameSign: number; sameSig: number; compared: number; unmatched: Unmatched; heading: string; caution: string }
 
-function report(p: PaperComparisonParams, rho: number, n: number, ranking: Table, coefs: Table, c: CoefSection, extra: Extra): string {
+function report(p: PaperComparisonParams, rho: number, n: number, ranking: Table, coefs: Table, c: CoefSection, extra: Extra, variants: readonly string[]): string {
   const { sameSign, sameSig, compared } = c;
   const get = (t: Table, name: string, i: number) => t.columns.find((c) => c.name === name)?.values[i] ?? null;
   const rankRows = ranking.columns[0]!.values.map((_, i) => [String(get(ranking, 'name', i) ?? get(ranking, 'province', i)), f3(get(ranking, 'mean', i) as number), String(get(ranking, 'rank', i)), f3(get(ranking, 'paper_mean', i) as number | null), String(get(ranking, 'paper_rank', i) ?? 'NA'), String(get(ranking, 'rank_diff', i) ?? 'NA')]);
@@ -232,6 +239,7 @@ function report(p: PaperComparisonParams, rho: number, n: number, ranking: Table
     '',
     markdownTable(['term', `${p.ours_label} estimate`, `${p.ours_label} t`, 'paper coefficient', 'paper t', 'same sign', 'same significance'], coefRows, [false, true, true, true, true, false, false]),
     ...extra.statLines(p.ours_label),
+    ...(variants.length ? ['', ...variants] : []),
     ...(p.note ? ['', p.note, ''] : []),
   ];
   return lines.join('\n');

@@ -14,6 +14,7 @@ import { isInside } from '../confine.js';
 import { itemId } from '../items.js';
 import { processAlive, withGcLock } from '../lock.js';
 import type { PipelineState } from '../state.js';
+import { isSweepMemo, memoSweepFile } from '../sweep-memo.js';
 import type { LocalStore } from '../store.js';
 import { EXIT_FAILED, EXIT_OK, openProject, type Io, type Project } from './common.js';
 
@@ -62,6 +63,10 @@ function collect(flags: GcFlags, project: Project, io: Io): number {
       }
     }
   }
+  // A sweep's memos (checked variants, collected models) go with their sweep file; one that
+  // does not say which file it is for is only a memo, remade by the next sweep run.
+  const staleMemos = store.listStates().filter(isSweepMemo).map((name) => ({ name, sweep: memoSweepFile(store.readState(name)) }))
+    .filter((m) => m.sweep === undefined || !fs.existsSync(path.resolve(project.root, m.sweep)));
   const records = store.listRecords().filter((r) => !keepRecords.has(r));
   const objects = store.listObjects().filter((o) => !keepObjects.has(o));
   let bytes = 0;
@@ -69,17 +74,18 @@ function collect(flags: GcFlags, project: Project, io: Io): number {
   // A set: results/ may be a link to a folder that is walked anyway.
   const temps = [...new Set([...staleTempFiles(store.dir), ...staleTempFiles(resultsDir(project.root))])];
   // Read before anything is deleted: the records say which stage each entry was for.
-  const details = flags.dryRun || flags.verbose ? describeRemovals(store, project.root, { records, objects, temps, staleStates, staleFiles }, flags.verbose === true) : [];
+  const details = flags.dryRun || flags.verbose ? describeRemovals(store, project.root, { records, objects, temps, staleStates, staleFiles, staleMemos }, flags.verbose === true) : [];
   if (!flags.dryRun) {
     for (const t of temps) fs.rmSync(t, { force: true });
     for (const r of records) store.deleteRecord(r);
     for (const o of objects) store.deleteObject(o);
     for (const s of staleStates) store.deleteState(s);
+    for (const m of staleMemos) store.deleteState(m.name);
   }
   const verb = flags.dryRun ? 'would remove' : 'removed';
   io.out(`${verb} ${records.length} run records and ${objects.length} objects (${(bytes / 1e6).toFixed(1)} MB)${temps.length ? ` and ${temps.length} temp files left by interrupted runs` : ''}; kept ${keepRecords.size} records referenced by current pipelines\n`);
   for (const line of details) io.out(`  ${line}\n`);
-  if (flags.dryRun && !flags.verbose && records.length + objects.length + temps.length + staleStates.length > 0) io.out('  (--verbose names every entry)\n');
+  if (flags.dryRun && !flags.verbose && records.length + objects.length + temps.length + staleStates.length + staleMemos.length > 0) io.out('  (--verbose names every entry)\n');
   return EXIT_OK;
 }
 
@@ -90,6 +96,8 @@ interface Removals {
   readonly temps: readonly string[];
   readonly staleStates: readonly string[];
   readonly staleFiles: ReadonlyMap<string, string>;
+  /** Memos of sweeps whose file no longer exists (or that do not say which file). */
+  readonly staleMemos: readonly { readonly name: string; readonly sweep: string | undefined }[];
 }
 
 /**
@@ -125,6 +133,7 @@ function describeRemovals(store: LocalStore, root: string, r: Removals, verbose:
     entries.push(...loose.sort().map((h) => `cache/objects/${h.slice(0, 2)}/${h}`));
   }
   for (const s of r.staleStates) lines.push(`the state of ${r.staleFiles.get(s) || s}, a pipeline that no longer exists (cache/state/${s}.json)`);
+  for (const m of r.staleMemos) lines.push(`${m.sweep ? `the memo of ${m.sweep}, a sweep that no longer exists` : 'a sweep memo that does not name its sweep file'} (cache/state/${m.name}.json)`);
   if (r.temps.length) {
     lines.push(`${plural(r.temps.length, 'temp file')} left by interrupted runs`);
     entries.push(...r.temps.map((t) => path.relative(root, t)).sort());

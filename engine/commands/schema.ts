@@ -11,14 +11,27 @@ import type { Diagnostic } from '../diagnostic.js';
 import { builtinRegistry, loadPipeline } from '../load.js';
 import { isInside } from '../confine.js';
 import { pipelineJsonSchema } from '../pipeline-json-schema.js';
+import { sweepJsonSchema } from '../sweep-json-schema.js';
 import type { StepRegistry } from '../registry.js';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, type Io } from './common.js';
 
 /** Problems that leave the registry without the pipeline's plugin steps: the schema would lack them. */
 const PLUGIN_CODES = new Set(['missing-plugin', 'bad-plugin']);
 
-export async function schemaCommand(flags: { pipeline?: string; output?: string }, io: Io): Promise<number> {
+export async function schemaCommand(flags: { pipeline?: string; output?: string; sweep?: boolean }, io: Io): Promise<number> {
   const root = process.cwd();
+  if (flags.sweep) {
+    if (flags.pipeline !== undefined) {
+      io.err('error: --sweep takes no pipeline: the sweep schema is the same for every pipeline (`agglo validate SWEEP_FILE` checks the overlays against the pipeline)\n');
+      return EXIT_INVALID;
+    }
+    const text = `${JSON.stringify(sweepJsonSchema(), null, 2)}\n`;
+    if (flags.output === undefined) {
+      io.out(text);
+      return EXIT_OK;
+    }
+    return writeInsideProject(flags.output, text, root, 'the sweep schema', io);
+  }
   let registry: StepRegistry;
   if (flags.pipeline === undefined) {
     registry = builtinRegistry();
@@ -44,11 +57,11 @@ export async function schemaCommand(flags: { pipeline?: string; output?: string 
     io.out(text);
     return EXIT_OK;
   }
-  return writeInsideProject(flags.output, text, root, defs.length, io);
+  return writeInsideProject(flags.output, text, root, `the pipeline schema with ${defs.length} steps`, io);
 }
 
 /** Writes `text` to `file` (relative to the project root), refusing places outside the project. */
-function writeInsideProject(file: string, text: string, root: string, steps: number, io: Io): number {
+function writeInsideProject(file: string, text: string, root: string, what: string, io: Io): number {
   const abs = path.resolve(root, file);
   const outside = `error: --output \`${file}\` is outside the project (the folder agglo runs in); write the schema inside it, e.g. \`-o schema/my-pipeline.schema.json\`, and point the modeline at it\n`;
   if (!isInside(root, abs)) {
@@ -75,6 +88,6 @@ function writeInsideProject(file: string, text: string, root: string, steps: num
     io.err(`error: could not write \`${file}\`: ${(e as Error).message}\n`);
     return EXIT_FAILED;
   }
-  io.out(`${path.relative(root, abs)}: the pipeline schema with ${steps} steps\n`);
+  io.out(`${path.relative(root, abs)}: ${what}\n`);
   return EXIT_OK;
 }

@@ -1,4 +1,5 @@
 /** `agglo sweep FILE` and `agglo status FILE` for a sweep file. */
+import path from 'node:path';
 import { canonicalJson, sha256 } from '../canonical.js';
 import { formatDiagnostics } from '../diagnostics-format.js';
 import { LocalExecutor } from '../executor.js';
@@ -42,7 +43,7 @@ export async function sweepCommand(flags: SweepFlags, io: Io): Promise<number> {
     try {
       outcomes = await runVariants(variants, {
         root: project.root, store: project.store, executor, jobs: flags.jobs, keepGoing: flags.keepGoing, dryRun: false,
-        verifyInputs: flags.verifyInputs, collect: spec.collect, modelMemo: `${memoName(project.root, spec.file)}-models`,
+        verifyInputs: flags.verifyInputs, collect: spec.collect, modelMemo: { name: `${memoName(project.root, spec.file)}-models`, sweep: path.relative(project.root, spec.file) },
         onEvent: (e) => {
           if (e.type !== 'warning' || warnings.includes(e.message)) return;
           warnings.push(e.message);

@@ -15,12 +15,15 @@ import { agglo, makeProject, repo } from './support.js';
 
 const SCHEMA = 'schema/agglo-pipeline.schema.json';
 
-/** Every YAML file under pipelines/, relative to the repository. */
-/** Pipeline files under `dir`; sweep files (a top-level `sweep:` key) are another language, without a schema yet. */
-function pipelineFiles(dir = 'pipelines'): string[] {
+const SWEEP_SCHEMA = 'schema/agglo-sweep.schema.json';
+
+/** YAML files under `dir` (relative to the repository) that are sweep files (a top-level `sweep:` key), or pipelines. */
+function yamlFiles(sweeps: boolean, dir = 'pipelines'): string[] {
   return fs.readdirSync(path.join(repo, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? pipelineFiles(`${dir}/${e.name}`) : /\.ya?ml$/.test(e.name) && !/^sweep:/m.test(fs.readFileSync(path.join(repo, dir, e.name), 'utf8')) ? [`${dir}/${e.name}`] : []);
+    e.isDirectory() ? yamlFiles(sweeps, `${dir}/${e.name}`) : /\.ya?ml$/.test(e.name) && /^sweep:/m.test(fs.readFileSync(path.join(repo, dir, e.name), 'utf8')) === sweeps ? [`${dir}/${e.name}`] : []);
 }
+const pipelineFiles = () => yamlFiles(false);
+const sweepFiles = () => yamlFiles(true);
 
 describe('agglo schema', () => {
   it(`${SCHEMA} is what \`agglo schema\` prints (regenerate with \`agglo schema -o ${SCHEMA}\` after changing a step)`, () => {
@@ -29,12 +32,22 @@ describe('agglo schema', () => {
     expect(fs.readFileSync(path.join(repo, SCHEMA), 'utf8')).toBe(r.stdout);
   });
 
-  it('every pipeline in pipelines/ names the committed schema in its first line, by a path relative to the file', () => {
+  it(`${SWEEP_SCHEMA} is what \`agglo schema --sweep\` prints`, () => {
+    const r = agglo(repo, 'schema', '--sweep');
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(repo, SWEEP_SCHEMA), 'utf8')).toBe(r.stdout);
+    const withPipeline = agglo(repo, 'schema', '--sweep', '-p', 'pipelines/paper.yaml');
+    expect(withPipeline.code).toBe(2);
+    expect(withPipeline.stderr).toMatch(/^error: --sweep takes no pipeline/);
+  });
+
+  it('every pipeline (and sweep file) in pipelines/ names the committed schema in its first line, by a path relative to the file', () => {
     const files = pipelineFiles();
     expect(files).toContain('pipelines/paper.yaml');
-    for (const f of files) {
+    expect(sweepFiles()).toContain('pipelines/sweeps/robustness.yaml');
+    for (const [f, schema] of [...files.map((f): [string, string] => [f, SCHEMA]), ...sweepFiles().map((f): [string, string] => [f, SWEEP_SCHEMA])]) {
       const first = fs.readFileSync(path.join(repo, f), 'utf8').split('\n')[0];
-      const rel = path.relative(path.dirname(path.join(repo, f)), path.join(repo, SCHEMA)).split(path.sep).join('/');
+      const rel = path.relative(path.dirname(path.join(repo, f)), path.join(repo, schema)).split(path.sep).join('/');
       expect(first, f).toBe(`# yaml-language-server: $schema=${rel}`);
     }
   });
@@ -141,6 +154,19 @@ describe('the YAML language server with the committed schema', () => {
     const paper = fs.readFileSync(path.join(repo, 'pipelines/paper.yaml'), 'utf8').replace('entity: province, time: year, model: random', 'entity: province, time: year, modle: random');
     const broken = await diagnostics(open(paper));
     expect(broken.map((d) => ({ line: d.range.start.line, col: d.range.start.character, message: d.message }))).toEqual([{ ...at(paper, 'modle'), message: 'Property modle is not allowed.' }]);
+  }, 20_000);
+
+  it('finds no problem in any sweep file of pipelines/sweeps/, and marks a misspelt key and a collect entry with both terms and columns', async () => {
+    for (const f of sweepFiles()) {
+      const uri = open(fs.readFileSync(path.join(repo, f), 'utf8'), f);
+      expect((await diagnostics(uri)).map((d) => `${d.range.start.line + 1}: ${d.message}`), f).toEqual([]);
+    }
+    const text = `# yaml-language-server: $schema=../../${SWEEP_SCHEMA}\nsweep: ../paper.yaml\ndimensions:\n  est:\n    within: {}\n    random: { stages: { within: { parms: {} } } }\nexclude: []\ncolect: []\n`;
+    const found = (await diagnostics(open(text, 'pipelines/sweeps/editor-test.yaml'))).map((d) => ({ line: d.range.start.line, col: d.range.start.character, message: d.message }));
+    expect(found).toContainEqual({ ...at(text, 'colect'), message: 'Property colect is not allowed.' });
+    expect(found.some((d) => /Missing property "collect"/.test(d.message))).toBe(true);
+    const both = `# yaml-language-server: $schema=../../${SWEEP_SCHEMA}\nsweep: ../paper.yaml\ndimensions: { d: { a: {} } }\ncollect:\n  - { stage: within, terms: [gdp], columns: [r2] }\n`;
+    expect((await diagnostics(open(both, 'pipelines/sweeps/editor-test-2.yaml'))).map((d) => d.range.start.line)).toEqual([4]);
   }, 20_000);
 
   it('completes step names after `step:`', async () => {

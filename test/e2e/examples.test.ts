@@ -91,3 +91,38 @@ describe('the default study (pipelines/paper.yaml, run in beforeAll)', () => {
     expect(cells.length - 1).toBe(390 * 10);
   });
 });
+
+describe('the base-table variants in results/comparison.md (pipelines/sweeps/base-tables.yaml)', () => {
+  const summaryOf = (pipeline: string) => JSON.parse(agglo(dir, 'show', 'comparison', '--output', 'summary', '-p', pipeline, '--json').stdout) as Record<string, number>;
+  const keys = ['spearman', 'idt_mean', 'idt_sd', 'coefficients_compared', 'same_sign', 'same_significance', 'f_individual', 'hausman'];
+
+  it('before the sweep, comparison.md says how to collect them', () => {
+    expect(fs.readFileSync(path.join(dir, 'results/comparison.md'), 'utf8')).toContain('## Base-table variants\n\nNot collected yet: run `agglo sweep pipelines/sweeps/base-tables.yaml`, then this pipeline again.');
+  });
+
+  it('each variant\'s row equals its example pipeline run on its own, and the study then shows them, its own row marked', () => {
+    const sweep = agglo(dir, 'sweep', 'pipelines/sweeps/base-tables.yaml');
+    expect(sweep.code, sweep.stderr).toBe(0);
+    const rows = fs.readFileSync(path.join(dir, 'results/base-tables/comparison.summary.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    expect(rows[0]).toEqual(['variant', 'base', ...keys]);
+    const own = new Map([
+      ['nearest-2012-2017', 'pipelines/paper.yaml'],
+      ['2012-only', 'pipelines/examples/base-2012-only.yaml'],
+      ['2007', 'pipelines/examples/base-2007.yaml'],
+      ['complete', 'pipelines/examples/complete-coefficients.yaml'],
+    ]);
+    // In the order the sweep file writes them (a choice named 2007 is not moved first).
+    expect(rows.slice(1).map((r) => r[1])).toEqual([...own.keys()]);
+    for (const r of rows.slice(1)) {
+      const s = summaryOf(own.get(r[1]!)!);
+      keys.forEach((k, i) => expect(Number(r[i + 2]), `${r[1]} ${k}`).toBeCloseTo(s[k]!, 12));
+    }
+    const run = runJson(dir, 'run');
+    expect(run.code, run.stderr).toBe(0);
+    expect(Object.values(run.stages).filter((s) => s.status === 'ran').map((s) => s.id).sort()).toEqual(['base_tables', 'comparison', 'report']);
+    const md = fs.readFileSync(path.join(dir, 'results/comparison.md'), 'utf8');
+    expect(md).toMatch(/\| nearest-2012-2017 \(this run\) \| 0\.\d{3} \|/);
+    expect(md).toMatch(/\| 2007 \| 0\.\d{3} \| /);
+    expect(md).toContain('| the paper | 1 | 0.966 | 0.476 |');
+  });
+});

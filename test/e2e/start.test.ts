@@ -45,6 +45,10 @@ describe('npm start', () => {
     expect(cold.stdout).toMatch(/^Top provinces by average agglomeration \(2015–2023\): /m);
     expect(cold.stdout).toMatch(/^This was a cold run: all \d+ stages were computed; a rerun is cached\.$/m);
     expect(cold.stdout).toMatch(/^Results are in results\/: .*report\.html/m);
+    // The base-table variants were not collected yet: the sweep ran, and the study again.
+    expect(cold.stderr).toContain('results/comparison.md compares the study\'s base tables: collecting them (pipelines/sweeps/base-tables.yaml)');
+    expect(cold.stdout).toMatch(/^The same for each base-table variant \(Spearman; same signs\): nearest-2012-2017 0\.\d{3}; \d of \d, 2012-only /m);
+    expect(fs.readFileSync(path.join(dir, 'results/comparison.md'), 'utf8')).toMatch(/^\| nearest-2012-2017 \(this run\) \|/m);
 
     const again = start(dir);
     expect(again.code, again.stderr).toBe(0);
@@ -52,6 +56,7 @@ describe('npm start', () => {
     expect(again.stdout).toMatch(/^· \d+ stages cached \(up to date\)$/m);
     expect(again.stdout).not.toMatch(/^✓ ran /m);
     expect(again.stdout).toMatch(/^This run was cached: all \d+ stages were up to date, nothing was recomputed\.$/m);
+    expect(again.stderr).not.toContain('collecting them');
     expect(again.stdout).toMatch(/^Top provinces by average agglomeration \(2015–2023\): /m);
   }, 240_000);
 });

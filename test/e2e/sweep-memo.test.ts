@@ -146,14 +146,16 @@ describe('the sweep memo of checked variants', () => {
     const ok0 = agglo(dir, 'sweep', SWEEP_FILE);
     expect(ok0.code, ok0.stderr).toBe(0);
     const specs = fs.readFileSync(path.join(dir, SPECS), 'utf8');
-    // An encoded list of [model hash, numbers]: the 4 variants' models.
-    const entries = JSON.parse(JSON.parse(fs.readFileSync(modelsPath(), 'utf8')) as string) as [string, unknown][];
+    // The sweep file (for gc) and an encoded list of [model hash, numbers]: the 4 variants' models.
+    const memo = JSON.parse(fs.readFileSync(modelsPath(), 'utf8')) as { sweep: string; data: string };
+    expect(memo.sweep).toBe(SWEEP_FILE);
+    const entries = JSON.parse(memo.data) as [string, unknown][];
     expect(entries.map((e) => e[0]).filter((h) => /^[0-9a-f]{64}$/.test(h))).toHaveLength(4);
     fs.writeFileSync(modelsPath(), '"[[1, 2"');
     const r = agglo(dir, 'sweep', SWEEP_FILE);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, SPECS), 'utf8')).toBe(specs);
-    expect((JSON.parse(JSON.parse(fs.readFileSync(modelsPath(), 'utf8')) as string) as unknown[]).length).toBe(4);
+    expect((JSON.parse((JSON.parse(fs.readFileSync(modelsPath(), 'utf8')) as { data: string }).data) as unknown[]).length).toBe(4);
   });
 });

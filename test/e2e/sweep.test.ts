@@ -226,6 +226,22 @@ describe('agglo sweep', () => {
     expect(report.variants.every((v) => (v.stages ?? []).every((s) => s.status === 'cached'))).toBe(true);
   });
 
+  test('gc removes the memos of a sweep file that is gone, and keeps the others', () => {
+    const memos = () => fs.readdirSync(path.join(dir, 'cache/state')).filter((n) => n.startsWith('sweep-')).sort();
+    fs.copyFileSync(path.join(dir, 'pipelines/sweeps/robust.yaml'), path.join(dir, 'pipelines/sweeps/gone.yaml'));
+    expect(agglo(dir, 'sweep', 'pipelines/sweeps/gone.yaml').code).toBe(0);
+    const all = memos();
+    // Each sweep has two: its checked variants and its collected models.
+    expect(all.filter((n) => n.includes('gone.yaml'))).toHaveLength(2);
+    fs.rmSync(path.join(dir, 'pipelines/sweeps/gone.yaml'));
+    const dry = agglo(dir, 'gc', '--dry-run');
+    expect(dry.stdout).toMatch(/the memo of pipelines\/sweeps\/gone\.yaml, a sweep that no longer exists \(cache\/state\/sweep-pipelines_sweeps_gone\.yaml-[0-9a-f]{8}\.json\)/);
+    expect(memos()).toEqual(all);
+    expect(agglo(dir, 'gc').code).toBe(0);
+    expect(memos()).toEqual(all.filter((n) => !n.includes('gone.yaml')));
+    expect(memos().filter((n) => n.includes('robust.yaml'))).toHaveLength(2);
+  });
+
   test('a sweep file is refused by run, and a pipeline by sweep', () => {
     const run = agglo(dir, 'run', 'pipelines/sweeps/robust.yaml');
     expect(run.code).toBe(2);

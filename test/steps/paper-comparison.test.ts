@@ -288,7 +288,7 @@ describe('paper-comparison', () => {
   });
 
   it('params schema: defaults, a .md path under results/, alpha in (0, 1]', () => {
-    expect(checkParams(paperComparison, {}).params).toEqual({ alpha: 0.05, synthetic: [], ours_label: 'agglo', paper_stars: { '*': 0.05, '**': 0.01, '***': 0.001 } });
+    expect(checkParams(paperComparison, {}).params).toEqual({ alpha: 0.05, synthetic: [], ours_label: 'agglo', paper_stars: { '*': 0.05, '**': 0.01, '***': 0.001 }, variants_heading: 'Variants' });
     expect(checkParams(paperComparison, { path: 'results/c.json' }).errors.length).toBeGreaterThan(0);
     expect(checkParams(paperComparison, { alpha: 0 }).errors.length).toBeGreaterThan(0);
     expect(checkParams(paperComparison, { alpha: 1.5 }).errors.length).toBeGreaterThan(0);
