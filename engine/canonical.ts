@@ -78,3 +78,13 @@ export function decodeValue(text: string): unknown {
     return x;
   });
 }
+
+/** Freezes plain data in place, arrays and objects included (primitives are left alone), as the engine freezes what a step receives. */
+export function deepFreeze<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
+  Object.freeze(v);
+  if (Array.isArray(v)) {
+    for (const x of v) if (typeof x === 'object' && x !== null) deepFreeze(x);
+  } else for (const x of Object.values(v)) deepFreeze(x);
+  return v;
+}

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Io } from './commands/common.js';
+import { EXECUTORS, type ExecutorKind } from './cluster/executor-kind.js';
 import { didYouMean } from './suggest.js';
 import { AGGLO_VERSION } from './version.js';
 
@@ -23,6 +24,8 @@ commands:
         --json              print a JSON run report (stages, result files with hashes, warnings)
         --verbose           a line for every stage (cached ones too), all notes, per-item
                             reasons, stack traces of crashed steps
+        --executor local|slurm  where tasks run: here, or on a SLURM cluster (docs/distributed.md;
+                            default: \`executor.default\` in agglo.config.yaml, else local)
         --verify-inputs     re-hash input files even when their size and mtime did not change
   sweep FILE [--jobs N] [--keep-going] [--json]
                             run every variant of a sweep file (docs/pipeline-reference.md,
@@ -96,6 +99,7 @@ async function dispatch(argv: string[], io: Io, { DEFAULT_PIPELINE, parseJobs, U
       'load-plugins': { type: 'boolean' },
       'verify-inputs': { type: 'boolean' },
       sweep: { type: 'boolean' },
+      executor: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -114,7 +118,14 @@ async function dispatch(argv: string[], io: Io, { DEFAULT_PIPELINE, parseJobs, U
   if (o['verify-inputs'] && cmd !== undefined && !['run', 'status', 'report', 'watch', 'sweep'].includes(cmd)) {
     throw new UsageError(`--verify-inputs applies to run and status (and report, watch, sweep), not to \`${cmd}\``);
   }
-  const runFlags = { pipeline, jobs: parseJobs(o.jobs), keepGoing: o['keep-going'] === true, json: o.json === true, verbose: o.verbose === true, targets: rest2, verifyInputs: o['verify-inputs'] === true };
+  if (o.executor !== undefined && cmd !== undefined && !['run', 'status', 'sweep'].includes(cmd)) {
+    throw new UsageError(`--executor applies to run, status and sweep, not to \`${cmd}\``);
+  }
+  if (o.executor !== undefined && !(EXECUTORS as readonly string[]).includes(o.executor)) {
+    throw new UsageError(`--executor must be ${EXECUTORS.map((e) => `\`${e}\``).join(' or ')}, got \`${o.executor}\`${didYouMean(o.executor, EXECUTORS) ? `; ${didYouMean(o.executor, EXECUTORS)}` : ''}`);
+  }
+  const executor = o.executor as ExecutorKind | undefined;
+  const runFlags = { pipeline, jobs: parseJobs(o.jobs), keepGoing: o['keep-going'] === true, json: o.json === true, verbose: o.verbose === true, targets: rest2, verifyInputs: o['verify-inputs'] === true, ...(executor ? { executor } : {}) };
   switch (cmd) {
     case 'run':
       if (isPipeline(pos[0]) && (await import('./sweep-load.js')).isSweepFile(pipeline, process.cwd())) {

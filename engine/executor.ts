@@ -24,6 +24,8 @@ export interface TaskRequest {
   readonly isolate?: boolean;
   /** Time and memory limits of the task (engine/limits.ts); the defaults when absent. */
   readonly limits?: TaskLimits;
+  /** The task's fingerprint: a remote outcome found for it after a coordinator crash is reused. */
+  readonly fp?: string;
 }
 
 export type TaskOutcome =
@@ -33,6 +35,8 @@ export type TaskOutcome =
       readonly files: { path: string; content: string | Uint8Array }[];
       readonly notes: string[];
       readonly ms: number;
+      /** The SLURM job that ran the task (engine/cluster/slurm-executor.ts). */
+      readonly job?: string;
     }
   | {
       readonly ok: false;
@@ -43,6 +47,7 @@ export type TaskOutcome =
       readonly internal: boolean;
       readonly stack?: string;
       readonly ms: number;
+      readonly job?: string;
     };
 
 export interface Executor {

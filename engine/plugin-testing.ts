@@ -6,7 +6,7 @@
  * stage would receive them, and failures are sorted into user errors and crashes by the
  * same code as a real run (engine/run-step.ts).
  */
-import { decodeValue, encodeValue } from './canonical.js';
+import { decodeValue, deepFreeze, encodeValue } from './canonical.js';
 import { applyParamsSchema, checkStepSchema } from './params-schema.js';
 import { runStepInProcess } from './run-step.js';
 import { StepError, type StepDefinition } from './step.js';
@@ -32,14 +32,6 @@ export interface RunStepResult {
   readonly notes: string[];
   /** The files the step wrote with `ctx.writeFile` (paths under results/); nothing is written to disk. */
   readonly files: { path: string; content: string | Uint8Array }[];
-}
-
-/** Freezes plain data in place, as the engine freezes what a step receives. */
-function deepFreeze<T>(v: T): T {
-  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
-  Object.freeze(v);
-  for (const x of Object.values(v)) deepFreeze(x);
-  return v;
 }
 
 /** A value as it comes back from the cache: plain JSON data (typed arrays become arrays). */

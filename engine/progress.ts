@@ -15,7 +15,8 @@ export function stageLine(r: StageReport): string {
   const first = r.status === 'would-run' ? `${total - cached - failed} would run` : `${ran} ran`;
   const counts = total > 1 ? ` ${total} items: ${first}, ${cached} cached${failed ? `, ${failed} failed` : ''}` : '';
   const time = r.status === 'ran' || r.status === 'failed' ? ` ${(r.ms / 1000).toFixed(2)}s` : '';
-  return `${SYMBOL[r.status] ?? ' '} ${r.status.padEnd(7)} ${r.id} (${r.step})${counts}${time} — ${r.reason}`;
+  const jobs = r.jobs?.length ? ` [SLURM job${r.jobs.length === 1 ? '' : 's'} ${r.jobs.length > 6 ? `${r.jobs.slice(0, 6).join(', ')}, … (${r.jobs.length})` : r.jobs.join(', ')}]` : '';
+  return `${SYMBOL[r.status] ?? ' '} ${r.status.padEnd(7)} ${r.id} (${r.step})${counts}${time}${jobs} — ${r.reason}`;
 }
 
 /** The one line for the stages that stayed cached (empty when none did). */
@@ -78,8 +79,23 @@ export class Progress {
       return `… running ${l.id} ${l.ran + l.cached + l.failed}/${l.total} (${l.cached} cached, ${l.ran} ran${l.failed ? `, ${l.failed} failed` : ''}) ${secs}s`;
     });
     if (this.cached > 0) lines.push(cachedLine(this.cached));
+    if (this.clusterText) lines.push(this.clusterText);
     if (lines.length) this.write(lines.join('\n') + '\n');
     this.drawn = lines.length;
+  }
+
+  private clusterText = '';
+  private clusterAt = 0;
+  /**
+   * Where the tasks sent to a cluster are, by stage (engine/cluster/slurm-executor.ts). On a
+   * terminal it is part of the live display; otherwise a line at most every 2 seconds.
+   */
+  cluster(stages: ReadonlyMap<string, { queued: number; running: number; done: number }>, jobs: readonly string[]): void {
+    const parts = [...stages].filter(([, c]) => c.queued + c.running > 0).map(([id, c]) => `${id} ${c.queued} queued, ${c.running} running, ${c.done} done`);
+    this.clusterText = parts.length ? `slurm: ${parts.join('; ')} (${jobs.length} worker job${jobs.length === 1 ? '' : 's'}${jobs.length ? `: ${jobs.slice(0, 8).join(', ')}${jobs.length > 8 ? ', …' : ''}` : ''})` : '';
+    if (this.tty || !this.clusterText || performance.now() - this.clusterAt < 2000) return;
+    this.clusterAt = performance.now();
+    this.write(this.clusterText + '\n');
   }
 
   /** Ends the display: the final redraw on a terminal, else the line for the cached stages. */

@@ -8,6 +8,9 @@
  *   allow_read:
  *     - /srv/data/nbs          # absolute, or relative to the project root
  *     - ../common-data
+ *   executor:                  # where tasks run (docs/distributed.md)
+ *     default: slurm           # what `agglo run` uses without --executor (local if left out)
+ *     slurm: { partition: debug, max_jobs: 8 }   # engine/cluster/slurm-config.ts
  *
  * Writes are never allowed outside the project (results/ and cache/ only).
  */
@@ -15,20 +18,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
 import { parsePipelineText, readPipelineFile, toPlain } from './parse.js';
+import { EXECUTORS, type ExecutorKind } from './cluster/executor-kind.js';
+import { slurmSettings, type SettingProblem, type SlurmSettings } from './cluster/slurm-config.js';
 
 export const PROJECT_CONFIG_FILE = 'agglo.config.yaml';
 const MAX_CONFIG_BYTES = 64 * 1024;
-const KEYS = ['allow_read'] as const;
+const KEYS = ['allow_read', 'executor'] as const;
+const EXECUTOR_KEYS = ['default', 'slurm'] as const;
 
 export interface ProjectConfig {
   /** Absolute folders outside the root that may be read (as written, and their real paths). */
   readonly allowRead: readonly string[];
+  /** The executor `agglo run` uses without --executor. */
+  readonly executor: ExecutorKind;
+  /** The SLURM executor's settings, defaults filled in. */
+  readonly slurm: SlurmSettings;
   readonly diagnostics: readonly Diagnostic[];
   /** The file's text, for printing its diagnostics. */
   readonly text?: string;
 }
 
-const NONE: ProjectConfig = { allowRead: [], diagnostics: [] };
 const memo = new Map<string, { stamp: string; config: ProjectConfig }>();
 
 /**
@@ -38,7 +47,7 @@ const memo = new Map<string, { stamp: string; config: ProjectConfig }>();
 export function projectConfig(root: string): ProjectConfig {
   const file = path.join(root, PROJECT_CONFIG_FILE);
   const st = fs.lstatSync(file, { throwIfNoEntry: false });
-  if (!st) return NONE;
+  if (!st) return { allowRead: [], executor: 'local', slurm: slurmSettings(root, undefined, []), diagnostics: [] };
   const stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
   const hit = memo.get(root);
   if (hit?.stamp === stamp) return hit.config;
@@ -48,23 +57,24 @@ export function projectConfig(root: string): ProjectConfig {
 }
 
 function readConfig(root: string, file: string): ProjectConfig {
+  const none = (diagnostics: Diagnostic[], text?: string): ProjectConfig => ({ allowRead: [], executor: 'local', slurm: slurmSettings(root, undefined, []), diagnostics, ...(text !== undefined ? { text } : {}) });
   const display = PROJECT_CONFIG_FILE;
   const at1 = { file: display, line: 1, col: 1, endLine: 1, endCol: 1 };
   const read = readPipelineFile(file, MAX_CONFIG_BYTES);
   if (!('text' in read)) {
-    return { allowRead: [], diagnostics: [{ ...at1, severity: 'error', code: read.reason, message: `project settings file \`${display}\` ${read.message.replace('pipeline file', 'settings file')}` }] };
+    return none([{ ...at1, severity: 'error', code: read.reason, message: `project settings file \`${display}\` ${read.message.replace('pipeline file', 'settings file')}` }]);
   }
   const { parsed, diagnostics } = parsePipelineText(read.text, file, display);
   const text = read.text;
-  if (!parsed) return { allowRead: [], diagnostics, text };
+  if (!parsed) return none(diagnostics, text);
   const errors: Diagnostic[] = [...diagnostics];
   const error = (where: readonly (string | number)[], code: string, message: string, hint: string) =>
     errors.push({ ...parsed.locateNearest(where), severity: 'error', code, message, hint });
   const data = toPlain(parsed);
-  if (data === null || data === undefined) return { allowRead: [], diagnostics: errors, text };
+  if (data === null || data === undefined) return none(errors, text);
   if (typeof data !== 'object' || Array.isArray(data)) {
     error([], 'bad-settings', `\`${display}\` must be a map of settings`, `known settings: ${KEYS.join(', ')}`);
-    return { allowRead: [], diagnostics: errors, text };
+    return none(errors, text);
   }
   const obj = data as Record<string, unknown>;
   for (const k of Object.keys(obj)) {
@@ -92,5 +102,28 @@ function readConfig(root: string, file: string): ProjectConfig {
       });
     }
   }
-  return { allowRead: errors.length ? [] : [...new Set(allowRead)], diagnostics: errors, text };
+  const { executor, slurm } = executorSettings(root, obj.executor, (where, code, message, hint) =>
+    errors.push({ ...((code === 'unknown-key' ? parsed.locateKey(where) : undefined) ?? parsed.locateNearest(where)), severity: 'error', code, message, hint }));
+  return { allowRead: errors.length ? [] : [...new Set(allowRead)], executor, slurm, diagnostics: errors, text };
+}
+
+/** The `executor:` block: the default executor and the SLURM settings, problems reported at their line. */
+function executorSettings(root: string, raw: unknown, error: (where: (string | number)[], code: string, message: string, hint: string) => void): { executor: ExecutorKind; slurm: SlurmSettings } {
+  const block = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+  if (raw !== undefined && raw !== null && block !== raw) error(['executor'], 'bad-settings', '`executor` must be a map: `default` and `slurm`', 'e.g. `executor: { default: slurm, slurm: { partition: debug } }`');
+  for (const k of Object.keys(block)) {
+    if (!(EXECUTOR_KEYS as readonly string[]).includes(k)) error(['executor', k], 'unknown-key', `unknown setting \`executor.${k}\``, `settings of \`executor\`: ${EXECUTOR_KEYS.join(', ')}`);
+  }
+  let executor: ExecutorKind = 'local';
+  if (block.default !== undefined) {
+    if ((EXECUTORS as readonly unknown[]).includes(block.default)) executor = block.default as ExecutorKind;
+    else error(['executor', 'default'], 'bad-settings', `\`executor.default\` must be one of ${EXECUTORS.join(', ')}`, 'local runs tasks on this machine; slurm sends them to a SLURM cluster (docs/distributed.md)');
+  }
+  const problems: SettingProblem[] = [];
+  const slurm = slurmSettings(root, block.slurm, problems);
+  for (const p of problems) {
+    const where = ['executor', 'slurm', ...(p.key ? [p.key] : [])];
+    error(where, p.message.startsWith('unknown') ? 'unknown-key' : 'bad-settings', p.message, p.hint);
+  }
+  return { executor, slurm };
 }

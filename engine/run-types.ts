@@ -26,6 +26,8 @@ export interface StageReport {
   notes: string[];
   /** Items that would run / ran, with their reasons (status and --json). */
   itemReasons?: { item: string; reason: string }[];
+  /** The SLURM jobs that ran its tasks (--executor slurm). */
+  jobs?: string[];
 }
 
 export interface RunReport {
@@ -74,6 +76,8 @@ export interface Task {
   /** Files the task reads (file inputs, file-path params) with their hash when it was decided. */
   fileChecks?: { path: string; abs: string; hash: string }[];
   notes?: string[];
+  /** The SLURM job that ran it. */
+  job?: string;
 }
 
 /** A stage as the runner tracks it during one run. */

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { decodeValue, encodeValue, hashOf } from './canonical.js';
+import { decodeValue, encodeValue, hashOf, deepFreeze } from './canonical.js';
 import { explainMiss, type CurrentParts } from './explain.js';
 import { FileHasher } from './file-hash.js';
 import { CACHE_FORMAT, fingerprint } from './fingerprint.js';
@@ -402,10 +402,11 @@ class Runner {
     }
     const out = await this.ctx.executor.execute({
       stage: planned.spec.id, item: task.item, step: planned.step.def.name, source: planned.step.source,
-      params: task.params!, inputs, root: this.ctx.root,
+      params: task.params!, inputs, root: this.ctx.root, ...(task.fp ? { fp: task.fp } : {}),
       heavy: isHeavy(planned.step.def, task.params!, inputs), isolate: planned.spec.limits?.isolate === true,
       ...(planned.spec.limits ? { limits: { timeMs: planned.spec.limits.timeMs, memoryMb: planned.spec.limits.memoryMb } } : {}),
     });
+    if (out.job) task.job = out.job;
     if (!out.ok) {
       this.failTask(task, out.reason, out.message);
       if (out.stack) task.error!.stack = out.stack;
@@ -574,16 +575,6 @@ function writeProblem(abs: string, bytes: Uint8Array | string): string | undefin
   } catch (e) {
     return (e as Error).message;
   }
-}
-
-/** Freezes plain data in place, arrays and objects included (primitives are left alone). */
-function deepFreeze(v: unknown): unknown {
-  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
-  Object.freeze(v);
-  if (Array.isArray(v)) {
-    for (const x of v) if (typeof x === 'object' && x !== null) deepFreeze(x);
-  } else for (const x of Object.values(v)) deepFreeze(x);
-  return v;
 }
 
 function isHeavy(def: StepDefinition, params: Record<string, unknown>, inputs: Record<string, Value>): boolean {

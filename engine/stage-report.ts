@@ -30,5 +30,6 @@ export function stageReport(run: StageRun, ms: number, dryRun: boolean): StageRe
     reason = 'up to date';
   }
   const itemReasons = ranOrWould.map((t) => ({ item: t.id, reason: t.reason ?? '' }));
-  return { id: run.id, step: run.planned.spec.step, status, reason, items, ms, errors, notes, itemReasons };
+  const jobs = [...new Set(run.tasks.flatMap((t) => (t.job ? [t.job] : [])))].sort((a, b) => Number(a) - Number(b));
+  return { id: run.id, step: run.planned.spec.step, status, reason, items, ms, errors, notes, itemReasons, ...(jobs.length ? { jobs } : {}) };
 }

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { formatDiagnostics } from '../diagnostics-format.js';
 import { LocalExecutor } from '../executor.js';
+import { projectConfig } from '../project-config.js';
+import type { ExecutorKind } from '../cluster/executor-kind.js';
 import { loadPipeline, type Loaded } from '../load.js';
 import { withRunLock } from '../lock.js';
 import type { Plan } from '../plan.js';
@@ -73,6 +75,11 @@ export function defaultJobs(): number {
 
 export function makeExecutor(loaded: Loaded, jobs: number): LocalExecutor {
   return new LocalExecutor(loaded.registry, jobs);
+}
+
+/** The executor a run uses: --executor, else the project's `executor.default`, else local. */
+export function executorKind(root: string, flag: ExecutorKind | undefined): ExecutorKind {
+  return flag ?? projectConfig(root).executor;
 }
 
 export function parseJobs(v: string | undefined): number {

@@ -4,9 +4,12 @@ import { recordLastRun } from '../last-run.js';
 import { Progress, stageLine } from '../progress.js';
 import type { Loaded } from '../load.js';
 import type { Plan } from '../plan.js';
-import { runPipeline, type RunReport } from '../run.js';
+import { runPipeline, type RunEvent, type RunReport } from '../run.js';
+import { cancelOnSignal, clusterPlan, slurmExecutor } from '../cluster/slurm-run.js';
+import { projectConfig } from '../project-config.js';
+import type { ExecutorKind } from '../cluster/executor-kind.js';
 import { loadState, stateName } from '../state.js';
-import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, loadOrReport, makeExecutor, openProject, withProjectLock, type Io, type Project } from './common.js';
+import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, executorKind, loadOrReport, makeExecutor, openProject, withProjectLock, type Io, type Project } from './common.js';
 
 export interface RunFlags {
   readonly pipeline: string;
@@ -17,6 +20,8 @@ export interface RunFlags {
   readonly targets: string[];
   /** Re-hash input files even when their size and mtime did not change (`--verify-inputs`). */
   readonly verifyInputs?: boolean;
+  /** Where tasks run (`--executor`); the project's default when absent. */
+  readonly executor?: ExecutorKind;
 }
 
 export async function runCommand(flags: RunFlags, io: Io, dryRun = false): Promise<number> {
@@ -69,21 +74,28 @@ async function runLoadedReport(flags: RunFlags, io: Io, { project, loaded, plan 
     io.err(`error: no stage named ${unknown.map((u) => `\`${u}\``).join(', ')} in ${plan.pipeline.displayFile}; stages are: ${plan.order.join(', ')}\n`);
     return { code: EXIT_INVALID };
   }
-  const executor = makeExecutor(loaded, dryRun ? 1 : flags.jobs);
+  const kind = executorKind(project.root, flags.executor);
   // Cached stages are one line unless --verbose (a no-op run of the paper would print 53).
   const progress = flags.json || dryRun ? undefined : new Progress(io.out, io.isTTY, flags.verbose);
   const warnings: string[] = [];
+  const onEvent = (e: RunEvent) => {
+    if (e.type === 'warning') warnings.push(e.message);
+    if (progress) progress.onEvent(e);
+    else if (e.type === 'warning') io.err(`warning: ${e.message}\n`);
+  };
+  const local = makeExecutor(loaded, dryRun ? 1 : flags.jobs);
+  const slurm = kind === 'slurm' && !dryRun ? slurmExecutor(project.root, local, progress, (m) => onEvent({ type: 'warning', message: m })) : undefined;
+  const executor = slurm ?? local;
+  const interrupted = slurm ? cancelOnSignal(slurm, io) : undefined;
   let report: RunReport;
   try {
     report = await runPipeline({ plan, store: project.store, executor, root: project.root }, {
-      jobs: flags.jobs, keepGoing: flags.keepGoing, dryRun, targets: flags.targets, verifyInputs: flags.verifyInputs,
-      onEvent: (e) => {
-        if (e.type === 'warning') warnings.push(e.message);
-        if (progress) progress.onEvent(e);
-        else if (e.type === 'warning') io.err(`warning: ${e.message}\n`);
-      },
+      // Enough tasks in flight to fill a batch for every worker job.
+      jobs: slurm ? Math.max(flags.jobs, slurm.capacity) : flags.jobs,
+      keepGoing: flags.keepGoing, dryRun, targets: flags.targets, verifyInputs: flags.verifyInputs, onEvent,
     });
   } finally {
+    interrupted?.();
     progress?.stop();
     await executor.close();
   }
@@ -93,6 +105,7 @@ async function runLoadedReport(flags: RunFlags, io: Io, { project, loaded, plan 
     io.out(JSON.stringify(jsonReport(report, dryRun, flags.verbose, warnings, files), null, 2) + '\n');
   } else {
     printSummary(report, io, dryRun, flags.verbose);
+    if (dryRun && kind === 'slurm') io.out(clusterPlan(report, plan, projectConfig(project.root).slurm) + '\n');
   }
   return { code: report.stages.some((s) => s.status === 'failed') ? EXIT_FAILED : EXIT_OK, report };
 }
@@ -136,6 +149,7 @@ function jsonReport(r: RunReport, dryRun: boolean, verbose: boolean, warnings: r
       ...(s.errors.length ? { errors: s.errors.map((e) => (verbose ? e : { item: e.item, reason: e.reason, message: e.message })) } : {}),
       ...(dryRun || verbose ? { itemReasons: s.itemReasons } : {}),
       ...(s.notes.length ? { notes: s.notes } : {}),
+      ...(s.jobs ? { jobs: s.jobs } : {}),
     })),
     ...(files ? { files } : {}),
     warnings,
@@ -151,11 +165,23 @@ function printSummary(r: RunReport, io: Io, dryRun: boolean, verbose: boolean): 
     // One note per stage unless --verbose: a fan-out of 390 items can leave 390 notes.
     for (const n of s.notes.slice(0, verbose ? Infinity : 1)) io.out(`  note ${s.id}: ${n}\n`);
     if (!verbose && s.notes.length > 1) io.out(`    (and ${s.notes.length - 1} more notes from \`${s.id}\`; --verbose shows all)\n`);
-    for (const e of s.errors.slice(0, verbose ? Infinity : 10)) {
-      io.err(`error: stage \`${s.id}\`${e.item ? ` item ${e.item}` : ''}: ${e.message}\n`);
-      if (verbose && e.stack) io.err(e.stack + '\n');
+    if (verbose) {
+      for (const e of s.errors) {
+        io.err(`error: stage \`${s.id}\`${e.item ? ` item ${e.item}` : ''}: ${e.message}\n`);
+        if (e.stack) io.err(e.stack + '\n');
+      }
+      continue;
     }
-    if (!verbose && s.errors.length > 10) io.err(`error: stage \`${s.id}\`: … ${s.errors.length - 10} more failed items (--verbose shows all)\n`);
+    // Items that failed for the same reason (a cluster that refused the jobs) are one line.
+    const byMessage = new Map<string, string[]>();
+    for (const e of s.errors) byMessage.set(e.message, [...(byMessage.get(e.message) ?? []), e.item]);
+    const groups = [...byMessage];
+    for (const [message, items] of groups.slice(0, 10)) {
+      const which = items.length === 1 ? (items[0] ? ` item ${items[0]}` : '') : ` items ${items.slice(0, 3).join(', ')}${items.length > 3 ? ` and ${items.length - 3} more` : ''}`;
+      io.err(`error: stage \`${s.id}\`${which}: ${message}\n`);
+    }
+    const rest = groups.slice(10).reduce((n, [, items]) => n + items.length, 0);
+    if (rest > 0) io.err(`error: stage \`${s.id}\`: … ${rest} more failed items (--verbose shows all)\n`);
   }
   const count = (st: string) => r.stages.filter((s) => s.status === st).length;
   const parts = dryRun
