@@ -5,6 +5,7 @@
  * fingerprint, leaves out what changes from run to run without changing any result
  * (status, timings), so the observer reruns exactly when a result it shows changed.
  */
+import { ABSENT_FILE_HASH } from './params-schema.js';
 import path from 'node:path';
 import { hashOf } from './canonical.js';
 import type { Plan } from './plan.js';
@@ -75,7 +76,8 @@ export function buildPipelineInfo(plan: Plan, runs: ReadonlyMap<string, StageRun
     const p = r.planned;
     for (const ref of Object.values(p.spec.inputs)) if (ref.kind === 'file') files.set(ref.path, hashFile(ref.path) ?? '');
     for (const src of Object.values(p.spec.foreach ?? {})) if (src.kind === 'file') files.set(src.path, hashFile(src.path) ?? '');
-    for (const t of r.tasks) for (const [f, h] of Object.entries(t.state?.files ?? {})) files.set(f, h);
+    // A file an optional-file-path param names that does not exist (yet) has no hash: ''.
+    for (const t of r.tasks) for (const [f, h] of Object.entries(t.state?.files ?? {})) files.set(f, h === ABSENT_FILE_HASH ? '' : h);
     stages.push({
       id, step: p.step.def.name, stepVersion: p.step.def.version,
       source: p.step.source === 'builtin' ? 'builtin' : path.relative(root, p.step.source),

@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import type { Executor, TaskOutcome, TaskRequest } from '../executor.js';
 import type { SlurmSettings } from './slurm-config.js';
 import { jobState, sbatch, scancel, SlurmError, squeue } from './slurm-commands.js';
-import { dropBatch, makeSpool, requeueBatch, runningBatches, takeDone, writeBatch, writeWhole, type SpoolOutcome, type SpoolTask } from './spool.js';
+import { dropBatch, makeSpool, requeueBatch, runningBatches, takeDone, writeBatch, writeValue, writeWhole, type SpoolOutcome, type SpoolTask } from './spool.js';
 import type { WorkerSettings } from './worker-main.js';
 
 /** Where each stage's remote tasks are (for progress lines). */
@@ -136,13 +136,28 @@ export class SlurmExecutor implements Executor {
     const tasks = this.pending;
     this.pending = [];
     const size = Math.max(1, Math.min(this.s.batch, Math.ceil(tasks.length / this.s.maxJobs)));
-    for (let i = 0; i < tasks.length; i += size) {
-      const part = tasks.slice(i, i + size);
-      const name = `b${String(this.batches.size + 1).padStart(8, '0')}`;
-      this.batches.set(name, { tasks: part, attempts: 0 });
-      writeBatch(this.dir, name, part.map((p): SpoolTask => ({ id: p.id, req: p.req })));
+    try {
+      for (let i = 0; i < tasks.length; i += size) {
+        const part = tasks.slice(i, i + size);
+        // Names never reused in a run (batches finish in any order), in the order written.
+        const name = `b${String(++this.batchSeq).padStart(8, '0')}`;
+        this.batches.set(name, { tasks: part, attempts: 0 });
+        writeBatch(this.dir, name, part.map((p): SpoolTask => ({ id: p.id, req: p.req })), (v) => this.valueFile(v));
+      }
+    } catch (e) {
+      this.fail(`could not write tasks into the spool ${this.dir}: ${(e as Error).message}`);
+      return;
     }
     void this.ensureWorkers();
+  }
+
+  private batchSeq = 0;
+  /** Input values written to the spool, by the (frozen, shared) object the runner handed over. */
+  private readonly valueIds = new WeakMap<object, string>();
+  private valueFile(v: object): string {
+    let h = this.valueIds.get(v);
+    if (h === undefined) this.valueIds.set(v, (h = writeValue(this.dir, v)));
+    return h;
   }
 
   /** The spool, the heartbeat, the pollers (once). */
@@ -207,18 +222,31 @@ export class SlurmExecutor implements Executor {
   /** Submits worker jobs up to max_jobs while batches wait. */
   private async ensureWorkers(): Promise<void> {
     const want = Math.min(this.s.maxJobs, this.batches.size);
-    while (this.jobs.size < want && !this.closed && !this.failure) {
+    while (this.jobs.size + this.submitting < want && !this.closed && !this.failure) {
+      this.submitting++;
       try {
-        const id = await sbatch(this.sbatchArgs(), path.join(this.dir, 'worker.sh'));
+        const submission = sbatch(this.sbatchArgs(), path.join(this.dir, 'worker.sh'));
+        this.submissions.add(submission);
+        const id = await submission.finally(() => this.submissions.delete(submission));
         this.jobs.add(id);
         // Recorded, so that a later run can cancel them if this coordinator is killed.
-        fs.appendFileSync(path.join(this.dir, 'jobs'), `${id}\n`);
+        try {
+          fs.appendFileSync(path.join(this.dir, 'jobs'), `${id}\n`);
+        } catch {
+          /* the run is closing: close() cancels the job */
+        }
       } catch (e) {
         this.fail(e instanceof SlurmError ? e.message : `could not submit a worker job: ${(e as Error).message}`);
         return;
+      } finally {
+        this.submitting--;
       }
     }
   }
+
+  private submitting = 0;
+  /** sbatch calls under way: close() waits for them, so that no job it did not know of is left. */
+  private readonly submissions = new Set<Promise<string>>();
 
   private sbatchArgs(): string[] {
     const s = this.s;
@@ -368,6 +396,8 @@ export class SlurmExecutor implements Executor {
       } catch {
         /* gone already */
       }
+      await Promise.allSettled([...this.submissions]);
+      await new Promise((r) => setImmediate(r)); // their job ids are added to this.jobs
       await scancel([...this.jobs]).catch(() => undefined);
       this.jobs.clear();
       if (!this.keepSpool) fs.rmSync(this.dir, { recursive: true, force: true });

@@ -4,7 +4,8 @@
  *
  *   <spool>/alive                    touched by the coordinator every second (workers leave when it is stale)
  *   <spool>/stop                     written when the run ends: workers leave
- *   <spool>/todo/<batch>.json        a batch of tasks, written whole (temp file, then rename)
+ *   <spool>/values/<sha256>.json     an input value, once however many tasks read it
+ *   <spool>/todo/<batch>.json        a batch of tasks (inputs by value hash), written whole (temp file, then rename)
  *   <spool>/running/<batch>@<job>    a batch a worker job took: renamed from todo/, so only one takes it
  *   <spool>/done/<batch>.json        the batch's outcomes, written whole by the worker
  *   <spool>/logs/<job>.log           each worker job's output (sbatch -o)
@@ -16,13 +17,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodeValue, encodeValue } from '../canonical.js';
+import { decodeValue, deepFreeze, encodeValue, sha256 } from '../canonical.js';
 import type { TaskOutcome, TaskRequest } from '../executor.js';
 
-export const SPOOL_DIRS = ['todo', 'running', 'done', 'logs'] as const;
+export const SPOOL_DIRS = ['values', 'todo', 'running', 'done', 'logs'] as const;
 
 /** One task in a batch file: the request and an id unique in the run. */
 export interface SpoolTask { readonly id: string; readonly req: TaskRequest }
+/** A task as a batch file holds it: inputs that are tables or objects by the hash of their value file. */
+interface StoredTask { readonly id: string; readonly req: Omit<TaskRequest, 'inputs'> & { inputs: Record<string, unknown> }; readonly refs: Record<string, string> }
 /** One outcome in a done file. */
 export interface SpoolOutcome { readonly id: string; readonly outcome: TaskOutcome; readonly job: string; readonly fp?: string }
 
@@ -37,15 +40,38 @@ export function writeWhole(file: string, text: string): void {
   fs.renameSync(tmp, file);
 }
 
-export function writeBatch(dir: string, batch: string, tasks: readonly SpoolTask[]): void {
-  writeWhole(path.join(dir, 'todo', `${batch}.json`), encodeValue(tasks.map((t) => ({ id: t.id, req: t.req }))));
+/**
+ * Writes a batch. Input values that are tables or objects go to values/ once each (named by
+ * the hash of their encoding, `valueFile` remembering which are written): the 390 tasks of a
+ * stage that all read the same upstream table carry its hash, not 390 copies.
+ */
+export function writeBatch(dir: string, batch: string, tasks: readonly SpoolTask[], valueFile: (v: object) => string): void {
+  const stored: StoredTask[] = tasks.map((t) => {
+    const inputs: Record<string, unknown> = {};
+    const refs: Record<string, string> = {};
+    for (const [name, v] of Object.entries(t.req.inputs)) {
+      if (typeof v === 'object' && v !== null) refs[name] = valueFile(v);
+      else inputs[name] = v;
+    }
+    return { id: t.id, req: { ...t.req, inputs }, refs };
+  });
+  writeWhole(path.join(dir, 'todo', `${batch}.json`), encodeValue(stored));
+}
+
+/** Writes an input value's file unless it is there; returns its name (the hash of its text). */
+export function writeValue(dir: string, v: unknown): string {
+  const text = encodeValue(v);
+  const h = sha256(text);
+  const file = path.join(dir, 'values', `${h}.json`);
+  if (!fs.existsSync(file)) writeWhole(file, text);
+  return h;
 }
 
 /**
  * Takes the oldest batch waiting in todo/ for `job`: renames it into running/ (one worker
  * wins a race; the others get ENOENT and try the next). Undefined when none is waiting.
  */
-export function claimBatch(dir: string, job: string): { batch: string; tasks: SpoolTask[] } | undefined {
+export function claimBatch(dir: string, job: string, values: Map<string, unknown>): { batch: string; tasks: SpoolTask[] } | undefined {
   const waiting = fs.readdirSync(path.join(dir, 'todo')).filter((f) => f.endsWith('.json')).sort();
   for (const f of waiting) {
     const batch = f.slice(0, -'.json'.length);
@@ -56,7 +82,19 @@ export function claimBatch(dir: string, job: string): { batch: string; tasks: Sp
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw e;
     }
-    return { batch, tasks: decodeValue(fs.readFileSync(to, 'utf8')) as SpoolTask[] };
+    const stored = decodeValue(fs.readFileSync(to, 'utf8')) as StoredTask[];
+    // Each value file is read once per worker; tasks get it frozen, as a local step does.
+    const value = (h: string) => {
+      let v = values.get(h);
+      if (v === undefined) values.set(h, (v = deepFreeze(decodeValue(fs.readFileSync(path.join(dir, 'values', `${h}.json`), 'utf8')))));
+      return v;
+    };
+    const tasks = stored.map((t): SpoolTask => {
+      const inputs: Record<string, unknown> = { ...t.req.inputs };
+      for (const [name, h] of Object.entries(t.refs)) inputs[name] = value(h);
+      return { id: t.id, req: { ...t.req, inputs: inputs as TaskRequest['inputs'] } };
+    });
+    return { batch, tasks };
   }
   return undefined;
 }

@@ -35,9 +35,11 @@ async function main(spool: string): Promise<number> {
     if (workersAvailable() && (req.isolate === true || (req.heavy && settings.cpus > 1))) return (pool ??= new WorkerPool(settings.cpus)).run(req);
     const def = await lookupStep(req.source, req.step);
     if (!def) return { ok: false, reason: 'unknown-step', message: `step \`${req.step}\` not found in ${req.source} on the compute node`, internal: false, ms: 0 };
-    // As in a local run, a step gets frozen inputs.
+    // As in a local run, a step gets frozen inputs (claimBatch froze the shared ones).
     return runStepInProcess(def, { ...req, inputs: deepFreeze(req.inputs) });
   };
+  /** Input values by hash, read once (engine/cluster/spool.ts). */
+  const values = new Map<string, unknown>();
   let idleSince = Date.now();
   let wait = 1;
   try {
@@ -48,7 +50,7 @@ async function main(spool: string): Promise<number> {
         process.stderr.write(`agglo worker ${job}: the coordinator's heartbeat is stale; leaving\n`);
         return 0;
       }
-      const got = claimBatch(spool, job);
+      const got = claimBatch(spool, job, values);
       if (!got) {
         if (Date.now() - idleSince > settings.idleMs) return 0;
         await sleep(wait);

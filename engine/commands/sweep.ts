@@ -10,7 +10,9 @@ import { specificationsCsv, summaryMarkdown, sweepOutputPaths, writeSweepOutputs
 import { runVariants, type VariantOutcome } from '../sweep-run.js';
 import { isTableCollect } from '../sweep-file.js';
 import { collectedCsv, collectedMarkdown, type CollectedRows } from '../sweep-tables.js';
-import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, openProject, withProjectLock, type Io, type Project } from './common.js';
+import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, executorKind, openProject, withProjectLock, type Io, type Project } from './common.js';
+import { cancelOnSignal, slurmExecutor } from '../cluster/slurm-run.js';
+import type { ExecutorKind } from '../cluster/executor-kind.js';
 
 export interface SweepFlags {
   readonly file: string;
@@ -18,6 +20,8 @@ export interface SweepFlags {
   readonly keepGoing: boolean;
   readonly json: boolean;
   readonly verifyInputs?: boolean;
+  /** Where the variants' tasks run (`--executor`); the project's default when absent. */
+  readonly executor?: ExecutorKind;
 }
 
 /** Loads the sweep and prints its diagnostics; the variants when it is valid. */
@@ -36,21 +40,27 @@ export async function sweepCommand(flags: SweepFlags, io: Io): Promise<number> {
     const loaded = await loadOrReport(flags, project, io);
     if (!loaded.variants || !loaded.spec || !loaded.base) return EXIT_INVALID;
     const { spec, variants } = loaded;
-    const executor = new LocalExecutor(loaded.base.registry, flags.jobs);
     const warnings: string[] = [];
+    const warn = (message: string) => {
+      if (warnings.includes(message)) return;
+      warnings.push(message);
+      if (!flags.json) {
+        progress.flush();
+        io.err(`warning: ${message}\n`);
+      }
+    };
     const progress = new LineBuffer(io);
+    const local = new LocalExecutor(loaded.base.registry, flags.jobs);
+    const slurm = executorKind(project.root, flags.executor) === 'slurm' ? slurmExecutor(project.root, local, undefined, warn) : undefined;
+    const executor = slurm ?? local;
+    const interrupted = slurm ? cancelOnSignal(slurm, io) : undefined;
     let outcomes: VariantOutcome[];
     try {
       outcomes = await runVariants(variants, {
-        root: project.root, store: project.store, executor, jobs: flags.jobs, keepGoing: flags.keepGoing, dryRun: false,
+        root: project.root, store: project.store, executor, jobs: slurm ? Math.max(flags.jobs, slurm.capacity) : flags.jobs, keepGoing: flags.keepGoing, dryRun: false,
         verifyInputs: flags.verifyInputs, collect: spec.collect, modelMemo: { name: `${memoName(project.root, spec.file)}-models`, sweep: path.relative(project.root, spec.file) },
         onEvent: (e) => {
-          if (e.type !== 'warning' || warnings.includes(e.message)) return;
-          warnings.push(e.message);
-          if (!flags.json) {
-            progress.flush();
-            io.err(`warning: ${e.message}\n`);
-          }
+          if (e.type === 'warning') warn(e.message);
         },
         onVariant: (o, i) => {
           if (flags.json) return;
@@ -62,6 +72,7 @@ export async function sweepCommand(flags: SweepFlags, io: Io): Promise<number> {
         },
       });
     } finally {
+      interrupted?.();
       progress.flush();
       await executor.close();
     }

@@ -70,7 +70,7 @@ export function provenanceHtml(info: PipelineInfo, synthetic: DictionaryEntry[])
   ]);
   const stages = htmlTable(['Stage', 'Step', 'Version', 'Source', 'Items', 'Status', 'Time', 'Fingerprint', 'Why it ran'], stageRows, { caption: 'Stages', numeric: [false, false, false, false, true, false, true, false, false], cls: 'data provenance-stages' });
   const fileSynthetic = info.files.map((f) => synthetic.filter((s) => sameFile(f.path, s.file)).map((s) => s.column));
-  const fileRows: HtmlCell[][] = info.files.map((f, i) => [f.path, { text: f.hash, cls: 'hash' }, fileSynthetic[i]!.join(', ')]);
+  const fileRows: HtmlCell[][] = info.files.map((f, i) => [f.path, f.hash ? { text: f.hash, cls: 'hash' } : '(does not exist)', fileSynthetic[i]!.join(', ')]);
   const files = htmlTable(['File', 'sha256', 'Synthetic columns'], fileRows, { caption: 'Input files', cls: 'data provenance-files', rowClass: (i) => (fileSynthetic[i]!.length > 0 ? 'synthetic' : undefined) });
   const synth = synthetic.length === 0 ? '' : htmlTable(['File', 'Column', 'Description'], synthetic.map((s) => [s.file, s.column, s.description]), { caption: 'Synthetic columns (data dictionary)', cls: 'data provenance-synthetic' });
   return [factsHtml, explain, stages, files, synth].join('\n');
