@@ -8,14 +8,16 @@
 //    options are passed to it. Then bench/parallel.bench.mjs (worker threads),
 //    bench/cli.bench.mjs (start-up, a no-op run of the paper, npm start cold and cached),
 //    bench/sweep.bench.mjs (a 1,280-variant sweep cold and cached, beside separate runs) and
-//    bench/robustness.bench.mjs (the paper's 99-variant battery cold and cached, its report).
+//    bench/robustness.bench.mjs (the paper's 99-variant battery cold and cached, its report)
+//    and, when a SLURM cluster answers, bench/slurm.bench.mjs (--executor slurm vs local vs
+//    Snakemake's cluster mode).
 // 2. bench/ras.bench.* and bench/panel.bench.* when present (written by others): a .mjs/.js
 //    file runs with node; a .ts file is first compiled with tsc into dist/ (git-ignored).
 //    A missing one is skipped with a message.
 // Each child's stderr streams through; stdout lines that parse as JSON objects are
 // collected (other lines are echoed). Raw lines are also written to bench-results.jsonl in
 // os.tmpdir(). Exit code 1 when a benchmark process failed.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,6 +79,9 @@ results.push(await runChild('parallel', process.execPath, [path.join(here, 'para
 results.push(await runChild('cli', process.execPath, [path.join(here, 'cli.bench.mjs')]));
 results.push(await runChild('sweep', process.execPath, [path.join(here, 'sweep.bench.mjs')]));
 results.push(await runChild('robustness', process.execPath, [path.join(here, 'robustness.bench.mjs')]));
+// The SLURM executor needs a cluster (scripts/slurm-cluster.sh start): skipped without one.
+if (spawnSync('sinfo', ['-h'], { timeout: 10_000 }).status === 0) results.push(await runChild('slurm', process.execPath, [path.join(here, 'slurm.bench.mjs')]));
+else process.stderr.write('\n=== slurm: skipped (no SLURM cluster answers `sinfo`; scripts/slurm-cluster.sh start)\n');
 for (const name of ['ras', 'panel']) {
   const file = findBench(name);
   if (!file) {

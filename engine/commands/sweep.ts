@@ -96,7 +96,7 @@ export async function sweepCommand(flags: SweepFlags, io: Io): Promise<number> {
         sweep: spec.displayFile, ok: failed.length === 0 && 'written' in written, ms: Math.round(ms),
         variants: outcomes.map((o) => ({
           id: o.variant.id, choices: o.variant.choices, ok: o.error === undefined, ...(o.error ? { error: o.error } : {}), ...(o.notRun ? { notRun: true } : {}),
-          ...(o.report ? { ms: Math.round(o.report.ms), stages: o.report.stages.map((s) => ({ id: s.id, step: s.step, status: s.status, reason: s.reason, items: s.items, ...(o.fingerprints[s.id] ? { fingerprint: o.fingerprints[s.id] } : {}) })) } : {}),
+          ...(o.report ? { ms: Math.round(o.report.ms), stages: o.report.stages.map((s) => ({ id: s.id, step: s.step, status: s.status, reason: s.reason, items: s.items, ...(o.fingerprints[s.id] ? { fingerprint: o.fingerprints[s.id] } : {}), ...(s.jobs ? { jobs: s.jobs } : {}) })) } : {}),
         })),
         rows: rows.length,
         files: 'written' in written ? written.written : [],

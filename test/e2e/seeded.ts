@@ -11,6 +11,19 @@ import { rng } from '../../bench/rng.js';
 /** mulberry32 (bench/rng.ts): a tiny, well-mixed 32-bit PRNG; the same seed gives the same numbers everywhere. */
 export const mulberry32 = rng;
 
+/**
+ * A small seeded panel CSV (region,year,a,b,y: uniform a in [0, 10), b in [0, 5), y in
+ * [0, 20), three decimals) for the sweep tests: `regions` regions A, B, … × 2011–2016.
+ */
+export function smallPanelCsv(seed: number, regions: number): string {
+  const rand = mulberry32(seed);
+  const lines = ['region,year,a,b,y'];
+  for (const r of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.slice(0, regions)) {
+    for (let t = 2011; t <= 2016; t++) lines.push(`${r},${t},${(10 * rand()).toFixed(3)},${(5 * rand()).toFixed(3)},${(20 * rand()).toFixed(3)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 /** One element of a non-empty list, chosen by `rand`. */
 export function pick<T>(rand: () => number, list: readonly T[]): T {
   if (list.length === 0) throw new Error('pick: empty list');

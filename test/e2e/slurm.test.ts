@@ -217,6 +217,23 @@ describe.skipIf(!hasSlurm)('agglo run --executor slurm on a real cluster', () =>
     await until(() => ourJobs(jobs).length === 0, 30_000, `the orphaned jobs ${jobs.join(', ')} to be cancelled`);
   }, 180_000);
 
+  it('a sweep with --executor slurm collects what the same sweep collects locally', () => {
+    const sweep = 'sweep: p.yaml\ndimensions:\n  speed:\n    fast: {}\n    slow: { stages: { s: { params: { ms: 5 } } } }\ncollect:\n  - { stage: all, output: table }\n';
+    const local = project(6, 0);
+    const remote = project(6, 0);
+    for (const d of [local, remote]) fs.writeFileSync(path.join(d, 'pipelines/s.yaml'), sweep);
+    const a = agglo(local, 'sweep', 'pipelines/s.yaml');
+    const b = agglo(remote, 'sweep', 'pipelines/s.yaml', '--executor', 'slurm', '--json');
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(remote, 'results/s/all.table.csv'), 'utf8')).toBe(fs.readFileSync(path.join(local, 'results/s/all.table.csv'), 'utf8'));
+    // The fan-out stages ran in worker jobs.
+    const stages = (JSON.parse(b.stdout) as { variants: { stages: { id: string; status: string; jobs?: string[] }[] }[] }).variants.flatMap((v) => v.stages);
+    const sq = stages.filter((st) => st.id === 'sq' && st.status === 'ran');
+    expect(sq.length).toBe(1); // shared by the two variants: computed once
+    expect(sq[0]!.jobs!.length).toBeGreaterThan(0);
+  }, 120_000);
+
   it('a bad partition and a missing sbatch: one clear message, exit 1, nothing lost', () => {
     const dir = project(6, 0);
     fs.writeFileSync(path.join(dir, 'agglo.config.yaml'), 'executor:\n  slurm:\n    partition: nope\n');

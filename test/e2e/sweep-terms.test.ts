@@ -9,16 +9,9 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { parseCsv } from '../../engine/csv.js';
 import { tableRows } from '../../engine/table.js';
 import { agglo, makeProject } from './support.js';
-import { mulberry32 } from './seeded.js';
+import { smallPanelCsv } from './seeded.js';
 
-function panelCsv(): string {
-  const rand = mulberry32(5);
-  const lines = ['region,year,a,b,y'];
-  for (const r of ['A', 'B', 'C', 'D', 'E']) {
-    for (let t = 2011; t <= 2016; t++) lines.push(`${r},${t},${(10 * rand()).toFixed(3)},${(5 * rand()).toFixed(3)},${(20 * rand()).toFixed(3)}`);
-  }
-  return lines.join('\n') + '\n';
-}
+const panelCsv = () => smallPanelCsv(5, 5);
 
 const STUDY = `params:
   x: [a, b]
