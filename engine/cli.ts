@@ -27,9 +27,10 @@ commands:
         --executor local|slurm  where tasks run: here, or on a SLURM cluster (docs/distributed.md;
                             default: \`executor.default\` in agglo.config.yaml, else local)
         --verify-inputs     re-hash input files even when their size and mtime did not change
-  sweep FILE [--jobs N] [--keep-going] [--json]
+  sweep FILE [--jobs N] [--keep-going] [--json] [--executor local|slurm]
                             run every variant of a sweep file (docs/pipeline-reference.md,
-                            "Sweeps"); writes results/<sweep>/specifications.csv and summary.md
+                            "Sweeps"); writes results/<sweep>/specifications.csv, the collected
+                            tables and summary.md
   status [PIPELINE]         what would run and why (dry run); --json, --verbose for items,
                             --verify-inputs (as for run); for a sweep file, by stage over
                             its variants

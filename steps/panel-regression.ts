@@ -1,6 +1,7 @@
 /**
  * `panel-regression`: pooled OLS, fixed effects (within), between or Swamy–Arora random
- * effects on a long panel table, agreeing with R plm 2.6 (see docs/steps/panel.md).
+ * effects on a long panel table, agreeing with R plm 2.6 (see docs/steps/panel.md), with the
+ * variance estimators of plm / clubSandwich (steps/kernels/vcov.ts).
  */
 import { defineStep, StepError, type ColumnsContext, type JsonSchema } from '../engine/step.js';
 import { paramColumns, requireInputColumns } from './lib/columns.js';
@@ -9,6 +10,10 @@ import { column, columnNames, numericColumn, tableFromColumns } from '../engine/
 import { isTable, type Cell, type Json, type Table, type Value } from '../engine/value.js';
 import { fitPanel, type Coefficient, type PanelFit, type PanelModelKind } from './kernels/panel-model.js';
 import { panelIndex, type PanelEffect, type PanelIndex } from './kernels/panel.js';
+import { driscollKraayDefaultLag, type HcType, type RobustVcov } from './kernels/vcov.js';
+
+/** The variance estimators of panel-regression (docs/steps/panel.md, "Variance estimators"). */
+export type PanelVcov = 'classical' | 'hc' | 'cluster' | 'driscoll-kraay' | 'beck-katz' | 'cr2';
 
 /** Params of panel-regression (snake_case as in the YAML). */
 export interface PanelRegressionParams {
@@ -18,8 +23,16 @@ export interface PanelRegressionParams {
   time: string;
   model: PanelModelKind;
   effect: PanelEffect;
-  vcov: 'classical' | 'cluster';
+  vcov: PanelVcov;
   cluster_adjustment: 'hc0' | 'stata';
+  /** Clusters (vcov cluster, hc, beck-katz, cr2); unset = entity. */
+  cluster?: 'entity' | 'time' | 'twoway';
+  /** Residual adjustment (vcov hc, driscoll-kraay, beck-katz); unset = HC0. */
+  hc_type?: HcType;
+  /** vcov hc: white1 (unset), white2 or arellano. */
+  hc_method?: 'white1' | 'white2' | 'arellano';
+  /** vcov driscoll-kraay: the lag L; unset = floor(max T_i^(1/4)) as plm vcovSCC. */
+  dk_lag?: number;
   random_method: 'swar';
   random_unbalanced: 'plm' | 'stata';
 }
@@ -114,7 +127,9 @@ export function requirePanelColumns(ctx: ColumnsContext<Pick<PanelRegressionPara
 
 /** Coefficient → JSON record with snake_case names. */
 export function coefficientJson(c: Coefficient): { [k: string]: Json } {
-  return { term: c.term, estimate: c.estimate, std_error: c.stdError, statistic: c.statistic, p_value: c.pValue };
+  const out: { [k: string]: Json } = { term: c.term, estimate: c.estimate, std_error: c.stdError, statistic: c.statistic, p_value: c.pValue };
+  if (c.df !== undefined) out.df = c.df;
+  return out;
 }
 
 /** θ: one number when all groups share it, else its distribution over the observations. */
@@ -127,14 +142,76 @@ function thetaJson(theta: Float64Array, counts: Float64Array, balanced: boolean)
   return { min: s[0]!, p5: q(0.05), median: q(0.5), p95: q(0.95), max: s[s.length - 1]!, mean: s.reduce((a, b) => a + b, 0) / s.length };
 }
 
+/** Which params apply to which `vcov`, for the messages that refuse the others. */
+const APPLIES: Record<'cluster' | 'hc_type' | 'hc_method' | 'dk_lag', readonly PanelVcov[]> = {
+  cluster: ['cluster', 'hc', 'beck-katz', 'cr2'],
+  hc_type: ['hc', 'driscoll-kraay', 'beck-katz'],
+  hc_method: ['hc'],
+  dk_lag: ['driscoll-kraay'],
+};
+
+const bad = (message: string) => new StepError('unsupported-vcov', message);
+
+/**
+ * The estimator the vcov params select, or undefined for classical and entity clusters
+ * (computed by the panel-model kernel as before). Throws StepError naming the param for a
+ * combination plm / clubSandwich does not offer.
+ */
+export function robustFromParams(p: PanelRegressionParams, index: PanelIndex): RobustVcov | undefined {
+  for (const [param, where] of Object.entries(APPLIES)) {
+    if (p[param as keyof typeof APPLIES] !== undefined && !where.includes(p.vcov)) {
+      throw bad(`param \`${param}\` applies to vcov: ${where.join(', ')}, not to vcov: ${p.vcov}; remove it or change vcov`);
+    }
+  }
+  if (p.cluster_adjustment === 'stata' && !(p.vcov === 'cluster' && p.cluster !== 'twoway')) {
+    throw bad(`\`cluster_adjustment: stata\` applies to vcov: cluster by entity or time, not to ${p.vcov === 'cluster' ? 'cluster: twoway' : `vcov: ${p.vcov}`}; remove it${p.vcov === 'hc' ? ' (hc_type: HC1 is the n/(n − k) factor)' : ''}`);
+  }
+  const type = p.hc_type ?? 'HC0';
+  const by = p.cluster === 'time' ? 'time' : 'entity';
+  if (p.cluster === 'twoway' && p.vcov !== 'cluster') throw bad(`\`cluster: twoway\` applies to vcov: cluster only (plm vcovDC); use cluster: entity or time with vcov: ${p.vcov}`);
+  if (p.model === 'between' && p.vcov !== 'classical') throw bad(`vcov: ${p.vcov} is not defined for the between model (one row per group; plm's vcovHC family refuses it too); use vcov: classical`);
+  switch (p.vcov) {
+    case 'classical': return undefined;
+    case 'cluster': return p.cluster === 'twoway' ? { kind: 'twoway', type: 'HC0' } : undefined;
+    case 'hc': return { kind: 'hc', method: p.hc_method ?? 'white1', type, by };
+    case 'driscoll-kraay': {
+      const lag = p.dk_lag ?? driscollKraayDefaultLag(index.entityCount);
+      if (lag >= index.nPeriods) throw bad(`\`dk_lag\` (${lag}) must be smaller than the number of periods (${index.nPeriods}); plm vcovSCC uses floor(T^(1/4)) = ${driscollKraayDefaultLag(index.entityCount)} by default`);
+      return { kind: 'driscoll-kraay', lag, type };
+    }
+    case 'beck-katz':
+      if (!index.balanced) throw bad("vcov: beck-katz needs a balanced panel: plm's vcovBK misaligns the periods of units with gaps, so there is no reference to agree with; use vcov: driscoll-kraay or cluster");
+      return { kind: 'beck-katz', type, by };
+    case 'cr2':
+      if (by === 'time') throw bad('vcov: cr2 clusters by entity only; remove `cluster: time` (or use vcov: cluster with cluster: time)');
+      if (!(p.model === 'pooled' || (p.model === 'within' && p.effect === 'individual'))) {
+        throw bad(`vcov: cr2 is offered for model: pooled and model: within with effect: individual, not for model: ${p.model} with effect: ${p.effect}; use vcov: cluster (or hc_method: arellano with hc_type: HC2/HC3)`);
+      }
+      return { kind: 'cr2', by: 'entity' };
+  }
+}
+
+/** The `vcov` label of the model JSON: classical, cluster-hc0, cluster-time-stata, hc-white1-HC1, driscoll-kraay-HC0-lag2, beck-katz-HC0, cr2, … */
+export function vcovLabel(p: Pick<PanelRegressionParams, 'vcov' | 'cluster_adjustment' | 'cluster'>, robust: RobustVcov | undefined): string {
+  if (p.vcov === 'classical') return 'classical';
+  if (p.vcov === 'cluster') return p.cluster === 'time' || p.cluster === 'twoway' ? `cluster-${p.cluster}-${p.cluster_adjustment}` : `cluster-${p.cluster_adjustment}`;
+  const time = robust && 'by' in robust && robust.by === 'time' ? '-time' : '';
+  switch (robust?.kind) {
+    case 'hc': return `hc-${robust.method}-${robust.type}${robust.method === 'white1' ? '' : time}`;
+    case 'driscoll-kraay': return `driscoll-kraay-${robust.type}-lag${robust.lag}`;
+    case 'beck-katz': return `beck-katz-${robust.type}${time}`;
+    default: return p.vcov;
+  }
+}
+
 /** The `model` JSON of a fit (documented in docs/steps/panel.md). */
-export function modelJson(fit: PanelFit, p: Pick<PanelRegressionParams, 'y' | 'model' | 'effect' | 'vcov' | 'cluster_adjustment'>, droppedRows: number): { [k: string]: Json } {
+export function modelJson(fit: PanelFit, p: Pick<PanelRegressionParams, 'y' | 'model' | 'effect' | 'vcov' | 'cluster_adjustment' | 'cluster'>, droppedRows: number, robust?: RobustVcov): { [k: string]: Json } {
   const out: { [k: string]: Json } = {
     kind: 'panel-model',
     y: p.y,
     model: p.model,
     effect: p.effect,
-    vcov: p.vcov === 'cluster' ? `cluster-${p.cluster_adjustment}` : 'classical',
+    vcov: vcovLabel(p, robust),
     distribution: fit.distribution,
     coefficients: fit.coefficients.map(coefficientJson),
     vcov_matrix: { terms: fit.coefficients.map((c) => c.term), matrix: fit.vcov },
@@ -176,9 +253,11 @@ export function coefficientTable(fit: PanelFit): Table {
 
 /** Fits one model from params on a read panel, or throws the StepError the kernel reported. */
 export function fitFromParams(panel: PanelData, p: PanelRegressionParams): PanelFit {
+  const robust = robustFromParams(p, panel.index);
   const res = fitPanel({
     y: panel.y, x: panel.x, names: p.x, index: panel.index, model: p.model, effect: p.effect,
-    vcov: p.vcov, clusterAdjustment: p.cluster_adjustment, randomVariance: p.random_unbalanced,
+    vcov: robust ? 'robust' : p.vcov === 'cluster' ? 'cluster' : 'classical', clusterAdjustment: p.cluster_adjustment,
+    clusterBy: p.cluster === 'time' ? 'time' : 'entity', randomVariance: p.random_unbalanced, ...(robust ? { robust } : {}),
   });
   if (!res.ok) throw new StepError(res.failure.reason, res.failure.message);
   return res.fit;
@@ -187,8 +266,8 @@ export function fitFromParams(panel: PanelData, p: PanelRegressionParams): Panel
 /** The panel-regression step. */
 export const panelRegression = defineStep<PanelRegressionParams>({
   name: 'panel-regression',
-  version: '1.0.0',
-  description: 'Linear panel regression (pooled, within/fixed effects, between, Swamy–Arora random effects) with classical or entity-clustered standard errors; matches R plm 2.6.',
+  version: '1.1.0',
+  description: 'Linear panel regression (pooled, within/fixed effects, between, Swamy–Arora random effects) with classical, heteroskedasticity-robust, clustered (entity, time, two-way), Driscoll–Kraay, Beck–Katz or CR2 standard errors; matches R plm 2.6 and clubSandwich.',
   params: {
     type: 'object',
     additionalProperties: false,
@@ -197,8 +276,12 @@ export const panelRegression = defineStep<PanelRegressionParams>({
       ...panelVariableSchema,
       model: { enum: ['pooled', 'within', 'random', 'between'], default: 'within', description: 'Estimator: pooled OLS, within (fixed effects), random (Swamy–Arora), between (group means).' },
       effect: { enum: ['individual', 'time', 'twoways'], default: 'individual', description: 'Effects swept out (within) or modelled (random, between). twoways only for within.' },
-      vcov: { enum: ['classical', 'cluster'], default: 'classical', description: 'classical σ²(X′X)⁻¹, or cluster-robust by entity.' },
-      cluster_adjustment: { enum: ['hc0', 'stata'], default: 'hc0', description: 'Cluster small-sample factor: hc0 = none (plm vcovHC(type="HC0", cluster="group"), default); stata = G/(G−1)·(n−1)/(n−K−1).' },
+      vcov: { enum: ['classical', 'hc', 'cluster', 'driscoll-kraay', 'beck-katz', 'cr2'], default: 'classical', description: 'Variance estimator: classical σ²(X′X)⁻¹; hc heteroskedasticity-robust (plm vcovHC, see hc_method, hc_type); cluster by entity, time or two-way (plm vcovHC / vcovDC, see cluster); driscoll-kraay (plm vcovSCC, see dk_lag); beck-katz panel-corrected (plm vcovBK, balanced panels); cr2 with Satterthwaite df (clubSandwich, entity clusters, pooled and individual within models).' },
+      cluster: { enum: ['entity', 'time', 'twoway'], description: 'Clusters for vcov: cluster (entity when unset; twoway = plm vcovDC), and the grouping of vcov: hc (white2, arellano) and beck-katz (entity or time).' },
+      cluster_adjustment: { enum: ['hc0', 'stata'], default: 'hc0', description: 'vcov: cluster small-sample factor: hc0 = none (plm vcovHC(type="HC0", cluster="group"), default); stata = G/(G−1)·(n−1)/(n−K−1). Not for cluster: twoway.' },
+      hc_type: { enum: ['HC0', 'HC1', 'HC2', 'HC3'], description: 'Residual adjustment for vcov: hc, driscoll-kraay, beck-katz (plm type): HC0 none (when unset), HC1 n/(n−k), HC2 1/√(1−h), HC3 1/(1−h).' },
+      hc_method: { enum: ['white1', 'white2', 'arellano'], description: 'vcov: hc meat (plm method): white1 per observation (when unset), white2 per-group variance, arellano clustered.' },
+      dk_lag: { type: 'integer', minimum: 0, description: 'vcov: driscoll-kraay lag L (Bartlett weights 1 − l/(L+1)); unset = floor(max T_i^(1/4)) as plm vcovSCC.' },
       random_method: { enum: ['swar'], default: 'swar', description: 'Variance components of the random-effects model: Swamy–Arora.' },
       random_unbalanced: { enum: ['plm', 'stata'], default: 'plm', description: 'Unbalanced Swamy–Arora convention: plm (T_i-weighted between, trace-corrected; default) or stata (unweighted between, harmonic-mean T). Identical on balanced panels.' },
     },
@@ -218,6 +301,6 @@ export const panelRegression = defineStep<PanelRegressionParams>({
     if (panel.droppedRows > 0) ctx.note(`panel-regression: dropped ${panel.droppedRows} row(s) with a missing ${[p.y, ...p.x, p.entity, p.time].join('/')}`);
     const fit = fitFromParams(panel, p);
     if (fit.droppedTerms.length > 0) ctx.note(`panel-regression: dropped collinear regressor(s) ${fit.droppedTerms.join(', ')}`);
-    return { model: modelJson(fit, p, panel.droppedRows), coefficients: coefficientTable(fit) };
+    return { model: modelJson(fit, p, panel.droppedRows, robustFromParams(p, panel.index)), coefficients: coefficientTable(fit) };
   },
 });

@@ -12,10 +12,14 @@
  * θ_i = 1 − sqrt(σ²_e/(T_i σ²_u + σ²_e)); cluster V = (X'X)^-1 Σ_g X_g'e_g e_g'X_g (X'X)^-1 times
  * 1 (HC0, plm) or G/(G − 1)·(n − 1)/(n − K − 1) (Stata); the within "constant" a = ȳ − x̄'b
  * with Var(a) = σ²/n + x̄'V x̄ (classical) or Σ_g (s0_g/n − x̄'B s_g)² (cluster), as plm's
- * within_intercept and Stata's xtreg, fe.
+ * within_intercept and Stata's xtreg, fe. Other robust estimators (kernels/vcov.ts) are
+ * applied to the transformed design; the within constant's variance is then the same
+ * estimator applied to plm within_intercept's auxiliary pooled design [1, X* + x̄] with the
+ * same residuals.
  * Pure: no IO, no engine imports.
  */
 import { clusterMeat, dot, olsFit, sandwich, type OlsFit } from './ols.js';
+import { robustVcov, type RobustVcov, type VcovDesign } from './vcov.js';
 import { groupCounts, groupMeans, quasiDemean, swamyAroraTheta, withinTransformer, type PanelEffect, type PanelIndex } from './panel.js';
 import { normalUpper, studentTwoSided } from './distributions.js';
 
@@ -29,8 +33,13 @@ export interface PanelFitSpec {
   readonly index: PanelIndex;
   readonly model: PanelModelKind;
   readonly effect: PanelEffect;
-  readonly vcov: 'classical' | 'cluster';
+  /** classical, cluster (see clusterBy, clusterAdjustment) or robust (see `robust`). */
+  readonly vcov: 'classical' | 'cluster' | 'robust';
   readonly clusterAdjustment: 'hc0' | 'stata';
+  /** Clusters of `vcov: cluster`: entities (default) or periods. */
+  readonly clusterBy?: 'entity' | 'time';
+  /** The estimator of `vcov: robust`. */
+  readonly robust?: RobustVcov;
   /** Unbalanced random-effects variance convention: plm's (default) or Stata's harmonic mean. */
   readonly randomVariance: 'plm' | 'stata';
   /** Collinearity tolerance (R lm's 1e-7). */
@@ -44,6 +53,8 @@ export interface Coefficient {
   readonly stdError: number;
   readonly statistic: number;
   readonly pValue: number;
+  /** Satterthwaite degrees of freedom of the t test (CR2 only). */
+  readonly df?: number;
 }
 
 /** A fitted panel model. */
@@ -124,6 +135,16 @@ function betweenFit(spec: PanelFitSpec, codes: Int32Array, g: number, counts: Fl
   return { fit, xm, ym };
 }
 
+/**
+ * plm within_intercept's auxiliary pooled design [1, X* + x̄] (X* the within-transformed
+ * columns, x̄ their raw means) with its (X'X)^-1.
+ */
+function auxDesign(cols: Float64Array[], xbar: number[], design: (c: Float64Array[], b: Float64Array) => VcovDesign): VcovDesign {
+  const n = cols[0]!.length;
+  const aux = [new Float64Array(n).fill(1), ...cols.map((c, a) => c.map((v) => v + xbar[a]!))];
+  return design(aux, olsFit(aux, new Float64Array(n), 0).xtxInv);
+}
+
 /** Fits the model; failures the user can fix come back as values. */
 export function fitPanel(spec: PanelFitSpec): PanelFitResult {
   const { y, x, names, index, model, effect } = spec;
@@ -140,6 +161,12 @@ export function fitPanel(spec: PanelFitSpec): PanelFitResult {
   if (model === 'between' && spec.vcov === 'cluster') {
     return fail('unsupported-vcov', 'the between model has one row per group, so entity clusters are single rows; use vcov: classical');
   }
+  if (model === 'between' && spec.vcov === 'robust') {
+    return fail('unsupported-vcov', 'robust variance estimators are not defined for the between model (plm vcovHC refuses it too); use vcov: classical');
+  }
+  const clusterTime = spec.vcov === 'cluster' && spec.clusterBy === 'time';
+  const robust: RobustVcov | undefined = spec.vcov === 'robust' ? spec.robust : clusterTime ? { kind: 'hc', method: 'arellano', type: 'HC0', by: 'time' } : undefined;
+  if (spec.vcov === 'robust' && !robust) throw new Error('fitPanel: vcov robust needs spec.robust');
 
   let cols: Float64Array[];
   let yt: Float64Array;
@@ -234,19 +261,29 @@ export function fitPanel(spec: PanelFitSpec): PanelFitResult {
   let V: Float64Array;
   let factor = 1;
   let meat: Float64Array | undefined;
+  let dfs: Float64Array | undefined;
+  const design = (cols2: Float64Array[], bread: Float64Array): VcovDesign => ({
+    cols: cols2, residuals: fit.residuals, bread, entity: index.entity, nEntities: index.nEntities, time: index.time, nPeriods: index.nPeriods,
+  });
   if (spec.vcov === 'classical') {
     V = fit.xtxInv.map((v) => v * sigma2);
+  } else if (robust) {
+    const res = robustVcov(design(keptCols, fit.xtxInv), robust);
+    if (clusterTime && spec.clusterAdjustment === 'stata') factor = (index.nPeriods / (index.nPeriods - 1)) * ((n - 1) / (n - keptSlopes.length - 1));
+    V = res.vcov.map((v) => v * factor);
+    dfs = res.df;
   } else {
     meat = clusterMeat(keptCols, fit.residuals, rowsGroup, nClusters);
     if (spec.clusterAdjustment === 'stata') factor = (nClusters / (nClusters - 1)) * ((n - 1) / (n - keptSlopes.length - 1));
     V = sandwich(fit.xtxInv, meat, r).map((v) => v * factor);
   }
-  const pOf = (t: number) => (distribution === 'normal' ? 2 * normalUpper(Math.abs(t)) : studentTwoSided(t, dfResid));
+  const pOf = (t: number, df = dfResid) => (distribution === 'normal' ? 2 * normalUpper(Math.abs(t)) : studentTwoSided(t, df));
   const coefficients: Coefficient[] = fit.kept.map((j, a) => {
     const estimate = fit.coef[j]!;
     const stdError = Math.sqrt(V[a * r + a]!);
     const statistic = estimate / stdError;
-    return { term: terms[j]!, estimate, stdError, statistic, pValue: pOf(statistic) };
+    const df = dfs?.[a];
+    return df === undefined ? { term: terms[j]!, estimate, stdError, statistic, pValue: pOf(statistic) } : { term: terms[j]!, estimate, stdError, statistic, pValue: pOf(statistic, df), df };
   });
   const vcov: number[][] = [];
   for (let a = 0; a < r; a++) vcov.push(Array.from(V.subarray(a * r, (a + 1) * r)));
@@ -268,7 +305,8 @@ export function fitPanel(spec: PanelFitSpec): PanelFitResult {
     r2Between = correlation2(groupMeans(y, index.entity, index.nEntities, ec), groupMeans(xb, index.entity, index.nEntities, ec));
   }
 
-  if (model === 'within') {
+  // CR2 of the constant has no clubSandwich counterpart (it has no within_intercept): left out.
+  if (model === 'within' && robust?.kind !== 'cr2') {
     const xbar = keptSlopes.map((j) => { const c = x[names.indexOf(terms[j]!)]!; let s = 0; for (let i = 0; i < n; i++) s += c[i]!; return s / n; });
     let ybar = 0;
     for (let i = 0; i < n; i++) ybar += y[i]!;
@@ -278,6 +316,8 @@ export function fitPanel(spec: PanelFitSpec): PanelFitResult {
     if (spec.vcov === 'classical') {
       varA = sigma2 / n;
       for (let a = 0; a < r; a++) for (let c = 0; c < r; c++) varA += xbar[a]! * V[a * r + c]! * xbar[c]!;
+    } else if (robust) {
+      varA = factor * robustVcov(auxDesign(keptCols, xbar, design), robust).vcov[0]!;
     } else {
       // q_g = s0_g/n − x̄'B s_g with s_g the cluster scores of the kept columns
       const s0 = new Float64Array(nClusters);

@@ -78,10 +78,24 @@ export function estimatorTag(f: ModelFacts): string | undefined {
 
 /** How the standard errors were computed, or undefined for classical ones (the unremarked default). */
 export function vcovPhrase(f: ModelFacts): string | undefined {
-  if (f.vcov === undefined || f.vcov === 'classical') return undefined;
-  if (f.vcov === 'cluster-hc0') return 'standard errors clustered by entity (HC0)';
-  if (f.vcov === 'cluster-stata') return "standard errors clustered by entity (Stata's small-sample factor)";
-  return `${f.vcov} standard errors`;
+  const v = f.vcov;
+  if (v === undefined || v === 'classical') return undefined;
+  const unit = (by: string | undefined) => (by === 'time' ? 'period' : by === 'twoway' ? 'entity and period (two-way)' : 'entity');
+  const cluster = /^cluster-(?:(time|twoway)-)?(hc0|stata)$/.exec(v);
+  if (cluster) return `standard errors clustered by ${unit(cluster[1])} (${cluster[2] === 'hc0' ? 'HC0' : "Stata's small-sample factor"})`;
+  const hc = /^hc-(white1|white2|arellano)-(HC\d)(-time)?$/.exec(v);
+  if (hc) {
+    const within = hc[3] ? 'period' : 'entity';
+    if (hc[1] === 'white1') return `heteroskedasticity-robust standard errors (White, ${hc[2]})`;
+    if (hc[1] === 'white2') return `heteroskedasticity-robust standard errors with a common variance within each ${within} (white2, ${hc[2]})`;
+    return `standard errors robust to heteroskedasticity and correlation within each ${within} (Arellano, ${hc[2]})`;
+  }
+  const dk = /^driscoll-kraay-(HC\d)-lag(\d+)$/.exec(v);
+  if (dk) return `Driscoll–Kraay standard errors (lag ${dk[2]}, ${dk[1]})`;
+  const bk = /^beck-katz-(HC\d)(-time)?$/.exec(v);
+  if (bk) return `Beck–Katz panel-corrected standard errors (${bk[1]}${bk[2] ? ', by period' : ''})`;
+  if (v === 'cr2') return 'CR2 standard errors clustered by entity, with Satterthwaite degrees of freedom';
+  return `${v} standard errors`;
 }
 
 /** Upper-cases the first letter. */

@@ -16,9 +16,14 @@ function tempProject(): { base: string; root: string } {
 }
 
 describe('projectConfig', () => {
-  it('no settings file: nothing allowed, no diagnostics', () => {
+  it('no settings file: nothing allowed, no diagnostics, the local executor and the SLURM defaults', () => {
     const { root } = tempProject();
-    expect(projectConfig(root)).toEqual({ allowRead: [], diagnostics: [] });
+    const c = projectConfig(root);
+    expect(c).toMatchObject({ allowRead: [], diagnostics: [], executor: 'local' });
+    // The defaults of engine/cluster/slurm-config.ts (docs/distributed.md).
+    expect(c.slurm).toMatchObject({ time: '01:00:00', cpusPerTask: 1, maxJobs: 4, batch: 64, retries: 2, remote: 'fanout', node: 'node', setup: [], sbatchArgs: [], pollMs: 20, monitorMs: 2000 });
+    expect(c.slurm.spool).toBe(path.join(root, 'cache', 'cluster'));
+    expect(c.slurm.partition).toBeUndefined();
   });
 
   it('allow_read folders (relative to the root, or absolute) open reads below them, and only there', () => {

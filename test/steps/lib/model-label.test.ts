@@ -38,6 +38,15 @@ describe('estimator labels', () => {
     expect(vcovPhrase({})).toBeUndefined();
     expect(vcovPhrase({ vcov: 'cluster-hc0' })).toBe('standard errors clustered by entity (HC0)');
     expect(vcovPhrase({ vcov: 'cluster-stata' })).toBe("standard errors clustered by entity (Stata's small-sample factor)");
+    // Every label panel-regression's vcovLabel makes (steps/panel-regression.ts) reads as a phrase.
+    expect(vcovPhrase({ vcov: 'cluster-time-stata' })).toBe("standard errors clustered by period (Stata's small-sample factor)");
+    expect(vcovPhrase({ vcov: 'cluster-twoway-hc0' })).toBe('standard errors clustered by entity and period (two-way) (HC0)');
+    expect(vcovPhrase({ vcov: 'hc-white1-HC1' })).toBe('heteroskedasticity-robust standard errors (White, HC1)');
+    expect(vcovPhrase({ vcov: 'hc-white2-HC0-time' })).toBe('heteroskedasticity-robust standard errors with a common variance within each period (white2, HC0)');
+    expect(vcovPhrase({ vcov: 'hc-arellano-HC3' })).toBe('standard errors robust to heteroskedasticity and correlation within each entity (Arellano, HC3)');
+    expect(vcovPhrase({ vcov: 'driscoll-kraay-HC0-lag2' })).toBe('Driscoll–Kraay standard errors (lag 2, HC0)');
+    expect(vcovPhrase({ vcov: 'beck-katz-HC1-time' })).toBe('Beck–Katz panel-corrected standard errors (HC1, by period)');
+    expect(vcovPhrase({ vcov: 'cr2' })).toBe('CR2 standard errors clustered by entity, with Satterthwaite degrees of freedom');
   });
 
   it('lists', () => {
