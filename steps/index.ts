@@ -26,7 +26,9 @@ import { join } from './join.js';
 import { leontief } from './leontief.js';
 import { locationQuotient } from './location-quotient.js';
 import { panelRegression } from './panel-regression.js';
+import { panelIv } from './panel-iv.js';
 import { panelTests } from './panel-tests.js';
+import { panelThreshold } from './panel-threshold.js';
 import { pivotLonger } from './pivot-longer.js';
 import { pivotWider } from './pivot-wider.js';
 import { practitioners } from './practitioners.js';
@@ -60,7 +62,9 @@ export const builtinSteps: StepDefinition[] = [
   leontief,
   locationQuotient,
   panelRegression,
+  panelIv,
   panelTests,
+  panelThreshold,
   pivotLonger,
   pivotWider,
   practitioners,
