@@ -40,6 +40,7 @@ import { readXlsx } from './read-xlsx.js';
 import { regressionTable } from './regression-table.js';
 import { select } from './select.js';
 import { selectBenchmark } from './select-benchmark.js';
+import { wildBootstrap } from './wild-bootstrap.js';
 import { writeCsv } from './write-csv.js';
 
 export const builtinSteps: StepDefinition[] = [
@@ -65,6 +66,7 @@ export const builtinSteps: StepDefinition[] = [
   panelIv,
   panelTests,
   panelThreshold,
+  wildBootstrap,
   pivotLonger,
   pivotWider,
   practitioners,

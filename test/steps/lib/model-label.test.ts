@@ -47,6 +47,8 @@ describe('estimator labels', () => {
     expect(vcovPhrase({ vcov: 'driscoll-kraay-HC0-lag2' })).toBe('Driscoll–Kraay standard errors (lag 2, HC0)');
     expect(vcovPhrase({ vcov: 'beck-katz-HC1-time' })).toBe('Beck–Katz panel-corrected standard errors (HC1, by period)');
     expect(vcovPhrase({ vcov: 'cr2' })).toBe('CR2 standard errors clustered by entity, with Satterthwaite degrees of freedom');
+    // steps/wild-bootstrap.ts's label.
+    expect(vcovPhrase({ vcov: 'wild cluster bootstrap (WCR, Rademacher, B = 9999)' })).toBe("cluster-robust standard errors (CR1, Stata's small-sample factor) and p values from a wild cluster bootstrap (WCR, Rademacher, B = 9999)");
   });
 
   it('lists', () => {
