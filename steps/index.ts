@@ -23,6 +23,7 @@ import { ioCoefficients } from './io-coefficients.js';
 import { ioTable } from './io-table.js';
 import { ioTotals } from './io-totals.js';
 import { join } from './join.js';
+import { lag } from './lag.js';
 import { leontief } from './leontief.js';
 import { locationQuotient } from './location-quotient.js';
 import { panelRegression } from './panel-regression.js';
@@ -60,6 +61,7 @@ export const builtinSteps: StepDefinition[] = [
   ioTable,
   ioTotals,
   join,
+  lag,
   leontief,
   locationQuotient,
   panelRegression,
