@@ -8,7 +8,8 @@
 //    options are passed to it. Then bench/parallel.bench.mjs (worker threads),
 //    bench/cli.bench.mjs (start-up, a no-op run of the paper, npm start cold and cached),
 //    bench/sweep.bench.mjs (a 1,280-variant sweep cold and cached, beside separate runs) and
-//    bench/robustness.bench.mjs (the paper's 99-variant battery cold and cached, its report)
+//    bench/robustness.bench.mjs (the paper's 99-variant battery cold and cached, its report),
+//    bench/estimators.bench.mjs (the wild cluster bootstrap and the threshold bootstrap)
 //    and, when a SLURM cluster answers, bench/slurm.bench.mjs (--executor slurm vs local vs
 //    Snakemake's cluster mode).
 // 2. bench/ras.bench.* and bench/panel.bench.* when present (written by others): a .mjs/.js
@@ -79,6 +80,7 @@ results.push(await runChild('parallel', process.execPath, [path.join(here, 'para
 results.push(await runChild('cli', process.execPath, [path.join(here, 'cli.bench.mjs')]));
 results.push(await runChild('sweep', process.execPath, [path.join(here, 'sweep.bench.mjs')]));
 results.push(await runChild('robustness', process.execPath, [path.join(here, 'robustness.bench.mjs')]));
+results.push(await runChild('estimators', process.execPath, [path.join(here, 'estimators.bench.mjs')]));
 // The SLURM executor needs a cluster (scripts/slurm-cluster.sh start): skipped without one.
 if (spawnSync('sinfo', ['-h'], { timeout: 10_000 }).status === 0) results.push(await runChild('slurm', process.execPath, [path.join(here, 'slurm.bench.mjs')]));
 else process.stderr.write('\n=== slurm: skipped (no SLURM cluster answers `sinfo`; scripts/slurm-cluster.sh start)\n');
