@@ -11,7 +11,7 @@ import { joinNotes, notesInput } from './lib/note-input.js';
 import { dict, own } from '../engine/dict.js';
 import { defineStep, StepError } from '../engine/step.js';
 import { tableFromColumns } from '../engine/table.js';
-import type { Json, Value } from '../engine/value.js';
+import { isCollection, type Json, type Value } from '../engine/value.js';
 import { withColumns } from './lib/columns.js';
 import { isModel } from './lib/model.js';
 
@@ -24,7 +24,8 @@ export interface RegressionTableParams {
   statistic: 't' | 'se';
   stars: Record<string, number>;
   digits: number;
-  include: ('nobs' | 'r2' | 'adj_r2' | 'constant' | 'tests')[];
+  include: ('nobs' | 'r2' | 'adj_r2' | 'constant' | 'tests' | 'effects' | 'diagnostics')[];
+  effect_labels?: { entity: string; time: string };
   title?: string;
   number?: string;
   note?: string;
@@ -101,6 +102,55 @@ function statisticNote(statistic: 't' | 'se', facts: readonly ModelFacts[], head
   return `${what}${vcov}`;
 }
 
+/**
+ * The inputs with each foreach stage's gathered models (a collection) as one column per item,
+ * named `<input>[<item>]`, e.g. `fe[year=2015]`, in the items' order.
+ */
+function expandItems(entries: readonly [string, Value][]): [string, Value][] {
+  return entries.flatMap(([name, v]): [string, Value][] =>
+    isCollection(v) && v.items.length > 0 && v.items.every((it) => isModel(it.value))
+      ? v.items.map((it) => [`${name}[${Object.entries(it.key).map(([k, x]) => `${k}=${x}`).join(',')}]`, it.value])
+      : [[name, v]]);
+}
+
+/**
+ * Which fixed effects a model absorbs: its own `fixed_effects` ({entity, time}) when it says,
+ * else from `model` (or `panel_model`) and `effect` as panel-regression writes them.
+ */
+export function fixedEffects(m: Obj): { entity: boolean; time: boolean } {
+  if (isObj(m.fixed_effects)) return { entity: m.fixed_effects.entity === true, time: m.fixed_effects.time === true };
+  const kind = typeof m.panel_model === 'string' ? m.panel_model : m.model;
+  if (kind !== 'within' && kind !== 'threshold') return { entity: false, time: false };
+  return { entity: m.effect === 'individual' || m.effect === 'twoways', time: m.effect === 'time' || m.effect === 'twoways' };
+}
+
+/** "Province FE: yes/no" and "Year FE: yes/no", as esttab's indicate(). */
+function effectLines(models: readonly Obj[], labels: { entity: string; time: string }): Line[] {
+  const fe = models.map(fixedEffects);
+  return (['entity', 'time'] as const).map((k) => ({ term: `${labels[k]} FE`, kind: 'summary' as const, cells: fe.map((f) => (f[k] ? 'yes' : 'no')) }));
+}
+
+/** A row per test a model carries in `diagnostics` (statistic with stars), blank for the others. */
+function diagnosticLines(models: readonly Obj[], digits: number, stars: Record<string, number>): Line[] {
+  const names: string[] = [];
+  const byModel = models.map((m) => {
+    const d = new Map<string, Obj>();
+    for (const t of Array.isArray(m.diagnostics) ? m.diagnostics : []) {
+      if (!isObj(t) || typeof t.test !== 'string') continue;
+      d.set(t.test, t);
+      if (!names.includes(t.test)) names.push(t.test);
+    }
+    return d;
+  });
+  return names.map((name) => ({
+    term: name, kind: 'test' as const,
+    cells: byModel.map((d) => {
+      const t = d.get(name);
+      return t ? `${fmt(t.statistic, digits)}${typeof t.p_value === 'number' ? starsFor(t.p_value, stars) : ''}` : '';
+    }),
+  }));
+}
+
 /** Renders the lines as Markdown. */
 function markdown(title: string | undefined, heads: string[], lines: Line[], note: string): string {
   const out: string[] = [];
@@ -128,7 +178,7 @@ function latex(title: string | undefined, heads: string[], lines: Line[], note: 
 /** The regression-table step. */
 export const regressionTable = defineStep<RegressionTableParams>({
   name: 'regression-table',
-  version: '1.3.0',
+  version: '1.4.0',
   description: 'Models side by side (like esttab/modelsummary): coefficients with stars, t or SE in parentheses, N, R², tests; writes .md/.tex/.csv.',
   params: {
     type: 'object',
@@ -141,7 +191,8 @@ export const regressionTable = defineStep<RegressionTableParams>({
       statistic: { enum: ['t', 'se'], default: 't', description: 'What goes in parentheses under each estimate.' },
       stars: { type: 'object', additionalProperties: { type: 'number' }, default: { '*': 0.05, '**': 0.01, '***': 0.001 }, description: 'Mark → p threshold (p < threshold); the paper: * 0.05, ** 0.01, *** 0.001.' },
       digits: { type: 'integer', minimum: 0, maximum: 10, default: 3, description: 'Decimals shown.' },
-      include: { type: 'array', items: { enum: ['nobs', 'r2', 'adj_r2', 'constant', 'tests'] }, default: ['constant', 'nobs', 'r2', 'adj_r2', 'tests'], description: 'Extra rows.' },
+      include: { type: 'array', items: { enum: ['nobs', 'r2', 'adj_r2', 'constant', 'tests', 'effects', 'diagnostics'] }, default: ['constant', 'nobs', 'r2', 'adj_r2', 'tests', 'diagnostics'], description: 'Extra rows: effects = a row per kind of fixed effect ("Province FE: yes"), diagnostics = the tests a model carries (its `diagnostics`: first-stage F, Hansen J, …).' },
+      effect_labels: { type: 'object', additionalProperties: false, required: ['entity', 'time'], properties: { entity: { type: 'string' }, time: { type: 'string' } }, default: { entity: 'Entity', time: 'Period' }, description: 'What the fixed-effect rows call the panel\'s units, e.g. {entity: Province, time: Year} for "Province FE" and "Year FE".' },
       title: { type: 'string', description: 'Table title (default: made from the models, e.g. "Individual fixed-effects regression of idt"; a title you write is not checked beyond a note when it names another estimator).' },
       number: { type: 'string', description: 'Put before the title with a full stop, e.g. "Table 5" gives "Table 5. Individual fixed-effects regression of idt".' },
       note: { type: 'string', description: 'Extra text for the table note (e.g. which inputs are synthetic).' },
@@ -149,7 +200,7 @@ export const regressionTable = defineStep<RegressionTableParams>({
     },
   },
   inputs: {
-    '*': { description: 'Any other input name is a model (the `model` output of panel-regression); its column heading is made from the model (`y`, `model`, `effect`), or taken from column_labels.', optional: true },
+    '*': { description: 'Any other input name is a model (the `model` output of panel-regression, panel-iv, panel-threshold, wild-bootstrap, …); its column heading is made from the model (`y`, `model`, `effect`), or taken from column_labels. A foreach stage\'s models (a model per year or subsample) are a column each, headed by their item.', optional: true },
     tests: { description: 'The `tests` output of panel-tests (optional), shown as rows.', optional: true },
     notes: { description: 'Text appended to the note (e.g. the `note` output of cell-flags), or a table with a `note` column.', optional: true },
   },
@@ -175,7 +226,7 @@ export const regressionTable = defineStep<RegressionTableParams>({
     const include = new Set(p.include ?? ['constant', 'nobs', 'r2', 'adj_r2', 'tests']);
     const statistic = p.statistic ?? 't';
     const extra = notesInput(ctx, 'regression-table');
-    const entries = Object.entries(ctx.inputs).filter(([name]) => name !== 'tests' && name !== 'notes') as [string, Value][];
+    const entries = expandItems(Object.entries(ctx.inputs).filter(([name]) => name !== 'tests' && name !== 'notes') as [string, Value][]);
     if (entries.length === 0) throw new StepError('no-models', 'regression-table needs at least one model input, e.g. `inputs: {pooled: ols, fe: fe}` naming panel-regression stages');
     for (const [name, v] of entries) {
       if (!isModel(v)) throw new StepError('not-a-model', `input \`${name}\` is not a fitted model; give it the \`model\` output of a panel-regression stage`);
@@ -215,6 +266,8 @@ export const regressionTable = defineStep<RegressionTableParams>({
     if (include.has('nobs')) lines.push({ term: 'N', kind: 'summary', cells: models.map((m) => String(m.nobs ?? '')) });
     if (include.has('r2')) lines.push({ term: 'R²', kind: 'summary', cells: models.map((m) => fmt(m.r2, digits)) });
     if (include.has('adj_r2')) lines.push({ term: 'Adjusted R²', kind: 'summary', cells: models.map((m) => fmt(m.adj_r2, digits)) });
+    if (include.has('effects')) lines.push(...effectLines(models, p.effect_labels ?? { entity: 'Entity', time: 'Period' }));
+    if (include.has('diagnostics')) lines.push(...diagnosticLines(models, digits, stars));
     const tests = ctx.inputs.tests;
     if (include.has('tests') && isObj(tests)) {
       const row = (name: string, t: Json | undefined) => {

@@ -125,3 +125,36 @@ describe('regression-table inputs', () => {
     expect(() => regressionTable.run(makeContext(params, { fe: { kind: 'table', columns: [] } }))).toThrow(StepError);
   });
 });
+
+describe('regression-table for other estimators (issue 13, item 7)', () => {
+  const run = (inputs: Record<string, Value>, over: Partial<RegressionTableParams> = {}) =>
+    tableRows((regressionTable.run(makeContext({ ...params, path: undefined, ...over }, inputs)) as { table: import('../../engine/value.js').Table }).table);
+
+  it('fixed-effect rows from each model ("Firm FE: yes"), as esttab indicate()', () => {
+    const rows = run({ pooled: fit('pooled'), fe: fit('within'), twfe: fit('within', { effect: 'twoways' }), re: fit('random') }, { include: ['nobs', 'effects'], effect_labels: { entity: 'Firm', time: 'Year' } });
+    // pooled and random absorb nothing; within individual the firms; two-way firms and years.
+    expect(rows.find((r) => r.term === 'Firm FE')).toEqual({ term: 'Firm FE', 'inv (OLS)': 'no', 'inv (FE)': 'yes', 'inv (two-way FE)': 'yes', 'inv (RE)': 'no' });
+    expect(rows.find((r) => r.term === 'Year FE')).toEqual({ term: 'Year FE', 'inv (OLS)': 'no', 'inv (FE)': 'no', 'inv (two-way FE)': 'yes', 'inv (RE)': 'no' });
+    // Not asked for: no rows.
+    expect(run({ fe: fit('within') }).some((r) => r.term === 'Entity FE')).toBe(false);
+  });
+
+  it('a foreach stage\'s models are a column each, headed by their item', () => {
+    // A model per subsample, as a foreach stage gathers them (engine/value.ts Collection).
+    const early = fit('within', { effect: 'individual' });
+    const coll: Value = { kind: 'collection', items: [{ key: { half: 'first' }, value: early }, { key: { half: 'second' }, value: fit('pooled') }] };
+    const rows = run({ by: coll }, { include: ['nobs'] });
+    expect(Object.keys(rows[0]!)).toEqual(['term', 'inv (FE)', 'inv (OLS)']);
+    const twin = run({ by: { kind: 'collection', items: [{ key: { half: 'first' }, value: early }, { key: { half: 'second' }, value: early }] } }, { include: ['nobs'] });
+    // Same heading twice: the item names the column.
+    expect(Object.keys(twin[0]!)).toEqual(['term', 'inv (FE) [by[half=first]]', 'inv (FE) [by[half=second]]']);
+  });
+
+  it('rows for the diagnostics a model carries (first-stage F, Hansen J), blank where a model has none', () => {
+    const fe = fit('within') as { [k: string]: Json };
+    const iv = { ...fe, diagnostics: [{ test: 'first-stage F: capital', statistic: 12.5, p_value: 0.0001 }, { test: 'Hansen J', statistic: 0.4, p_value: 0.53 }] };
+    const rows = run({ fe, iv }, { include: ['diagnostics'] });
+    expect(rows.find((r) => r.term === 'first-stage F: capital')).toEqual({ term: 'first-stage F: capital', 'inv (FE) [fe]': '', 'inv (FE) [iv]': '12.500***' });
+    expect(rows.find((r) => r.term === 'Hansen J')!['inv (FE) [iv]']).toBe('0.400');
+  });
+});
