@@ -1,11 +1,4 @@
-/** Deterministic uniform [0, 1) numbers (mulberry32), so benchmark runs are comparable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform [0, 1) numbers (mulberry32, steps/kernels/random.ts), so benchmark runs are comparable. */
+import { mulberry32 } from '../steps/kernels/random.js';
+
+export const rng = (seed: number): (() => number) => mulberry32(seed);

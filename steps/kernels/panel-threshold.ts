@@ -23,6 +23,7 @@
  * refit. Two thresholds use the Gram block U_γ1'U_g (doubleSsr). The bootstrap reuses Q0, U.
  * Pure: no IO, no engine imports.
  */
+import { mulberry32 } from './random.js';
 
 /** A balanced panel for the threshold model (rows in any order). */
 export interface ThresholdData {
@@ -361,17 +362,8 @@ export function thresholdCi(prep: ThresholdPrep, lr: Float64Array, alpha: number
 
 // ---- bootstrap (section 3.3) ----------------------------------------------------------
 
-/** mulberry32, identical to bench/rng.ts: uniform [0, 1) from a 32-bit seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator (steps/kernels/random.ts), re-exported for the tests. */
+export { mulberry32 };
 
 /**
  * The seed of replication r (0-based) of test `test` (1: no threshold vs one; 2: one vs two):

@@ -22,6 +22,7 @@
  * found by root finding on it (test inversion, as boottest) with the same draws.
  * Pure: no IO, no engine imports.
  */
+import { mulberry32 } from './random.js';
 import { olsFit } from './ols.js';
 
 /** Auxiliary weight distributions (Rademacher; Webb 2014, Queen's Economics WP 1315). */
@@ -34,21 +35,8 @@ export const WEIGHT_POINTS: Record<WildWeights, readonly number[]> = {
   webb: [-Math.sqrt(1.5), -1, -Math.sqrt(0.5), Math.sqrt(0.5), 1, Math.sqrt(1.5)],
 };
 
-/**
- * mulberry32, copied from bench/rng.ts (steps must not import bench/): uniform [0, 1) from a
- * 32-bit state advanced by 0x6D2B79F5 per draw, so draw m of a seed is reachable in O(1)
- * (state = seed + m·0x6D2B79F5 mod 2³²) and chunks of replications can start anywhere.
- */
-export function mulberry32(seed: number, skip = 0): () => number {
-  let a = (seed + Math.imul(skip >>> 0, 0x6d2b79f5)) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator (steps/kernels/random.ts; `skip` starts a chunk anywhere), re-exported for the tests. */
+export { mulberry32 };
 
 /** The B × G weight matrix (row-major, replication b's weights in row b). */
 export interface WildDraws {
