@@ -27,6 +27,8 @@ import { lag } from './lag.js';
 import { leontief } from './leontief.js';
 import { locationQuotient } from './location-quotient.js';
 import { panelRegression } from './panel-regression.js';
+import { moransI } from './morans-i.js';
+import { panelGmm } from './panel-gmm.js';
 import { panelIv } from './panel-iv.js';
 import { panelTests } from './panel-tests.js';
 import { panelThreshold } from './panel-threshold.js';
@@ -40,6 +42,8 @@ import { readCsv } from './read-csv.js';
 import { readXlsx } from './read-xlsx.js';
 import { regressionTable } from './regression-table.js';
 import { select } from './select.js';
+import { spatialPanel } from './spatial-panel.js';
+import { spatialWeights } from './spatial-weights.js';
 import { selectBenchmark } from './select-benchmark.js';
 import { wildBootstrap } from './wild-bootstrap.js';
 import { writeCsv } from './write-csv.js';
@@ -65,10 +69,14 @@ export const builtinSteps: StepDefinition[] = [
   leontief,
   locationQuotient,
   panelRegression,
+  panelGmm,
   panelIv,
   panelTests,
   panelThreshold,
   wildBootstrap,
+  spatialWeights,
+  moransI,
+  spatialPanel,
   pivotLonger,
   pivotWider,
   practitioners,

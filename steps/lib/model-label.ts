@@ -95,6 +95,9 @@ export function vcovPhrase(f: ModelFacts): string | undefined {
   const bk = /^beck-katz-(HC\d)(-time)?$/.exec(v);
   if (bk) return `Beck–Katz panel-corrected standard errors (${bk[1]}${bk[2] ? ', by period' : ''})`;
   if (v === 'cr2') return 'CR2 standard errors clustered by entity, with Satterthwaite degrees of freedom';
+  if (v === 'windmeijer') return 'two-step standard errors with the Windmeijer correction';
+  if (v === 'robust') return 'robust standard errors';
+  if (v === 'information-matrix') return 'standard errors from the information matrix (quasi-maximum likelihood)';
   // steps/wild-bootstrap.ts: the standard errors are CR1; only the p values are bootstrapped.
   if (v.startsWith('wild cluster bootstrap')) return `cluster-robust standard errors (CR1, Stata's small-sample factor) and p values from a ${v}`;
   return `${v} standard errors`;

@@ -153,6 +153,26 @@ describe('the estimator extensions in pipelines/examples/ (issue 13) run from th
     expect(tests).toEqual(expect.arrayContaining(['first-stage F: pcw', 'Kleibergen-Paap rk Wald F', 'Hansen J', 'Wu-Hausman (control function)']));
   });
 
+  it('system-gmm: lagged idt, Windmeijer errors, the AR and Hansen rows and the fixed-effect rows', () => {
+    ranOnly('system-gmm');
+    const md = read('system-gmm/table5_regression.md');
+    expect(md).toContain('| | idt (FE) | idt (sys-GMM two-step) |');
+    expect(md).toMatch(/\| lag1_idt \| {2}\| 0\.\d{3}/);
+    for (const row of ['| Province FE | yes | yes |', '| Year FE | no | yes |', '| Arellano–Bond AR(2) |', '| Hansen J |']) expect(md).toContain(row);
+    expect(read('system-gmm/gmm_tests.csv').split('\n')[0]).toBe('test,statistic,df,p_value');
+  });
+
+  it('spatial-durbin: Moran\'s I of idt for every year, the SDM with rho and W_ terms, its effects', () => {
+    ranOnly('spatial-durbin');
+    const moran = read('spatial-durbin/moran_idt.csv').trim().split('\n');
+    expect(moran).toHaveLength(1 + 13);
+    expect(moran[0]!.startsWith('period,n,I,expectation,')).toBe(true);
+    const md = read('spatial-durbin/table5_regression.md');
+    expect(md).toMatch(/\| rho \|/);
+    expect(md).toMatch(/\| W_gdp \|/);
+    expect(read('spatial-durbin/sdm_effects.csv').split('\n')[0]).toBe('variable,direct,indirect,total,direct_se,indirect_se,total_se');
+  });
+
   it('threshold-gdp: the regime coefficients of del beside FE, the bootstrap test in threshold_tests.csv', () => {
     ranOnly('threshold-gdp');
     const md = read('threshold-gdp/table5_regression.md');

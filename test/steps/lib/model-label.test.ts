@@ -47,6 +47,9 @@ describe('estimator labels', () => {
     expect(vcovPhrase({ vcov: 'driscoll-kraay-HC0-lag2' })).toBe('Driscoll–Kraay standard errors (lag 2, HC0)');
     expect(vcovPhrase({ vcov: 'beck-katz-HC1-time' })).toBe('Beck–Katz panel-corrected standard errors (HC1, by period)');
     expect(vcovPhrase({ vcov: 'cr2' })).toBe('CR2 standard errors clustered by entity, with Satterthwaite degrees of freedom');
+    // panel-gmm's and spatial-panel's labels.
+    expect(vcovPhrase({ vcov: 'windmeijer' })).toBe('two-step standard errors with the Windmeijer correction');
+    expect(vcovPhrase({ vcov: 'information-matrix' })).toBe('standard errors from the information matrix (quasi-maximum likelihood)');
     // steps/wild-bootstrap.ts's label.
     expect(vcovPhrase({ vcov: 'wild cluster bootstrap (WCR, Rademacher, B = 9999)' })).toBe("cluster-robust standard errors (CR1, Stata's small-sample factor) and p values from a wild cluster bootstrap (WCR, Rademacher, B = 9999)");
   });
