@@ -46,6 +46,7 @@ import { spatialPanel } from './spatial-panel.js';
 import { spatialWeights } from './spatial-weights.js';
 import { selectBenchmark } from './select-benchmark.js';
 import { wildBootstrap } from './wild-bootstrap.js';
+import { wildBootstrapChunk } from './wild-bootstrap-chunk.js';
 import { writeCsv } from './write-csv.js';
 
 export const builtinSteps: StepDefinition[] = [
@@ -74,6 +75,7 @@ export const builtinSteps: StepDefinition[] = [
   panelTests,
   panelThreshold,
   wildBootstrap,
+  wildBootstrapChunk,
   spatialWeights,
   moransI,
   spatialPanel,

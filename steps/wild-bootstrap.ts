@@ -5,12 +5,15 @@
  * The model is fitted as panel-regression fits it; the numeric work is in
  * steps/kernels/wild-bootstrap.ts. See docs/steps/wild-bootstrap.md.
  */
-import { defineStep, StepError } from '../engine/step.js';
+import { defineStep, StepError, type StepContext } from '../engine/step.js';
 import { tableFromColumns } from '../engine/table.js';
 import type { Json } from '../engine/value.js';
 import { olsFit } from './kernels/ols.js';
 import { withinTransformer, type PanelEffect } from './kernels/panel.js';
-import { drawWeights, invertTest, WEIGHT_POINTS, wildTest, type WildDesign, type WildWeights } from './kernels/wild-bootstrap.js';
+import { drawWeights, invertTest, testFromPieces, WEIGHT_POINTS, wildPieces, wildTest, type WildDesign, type WildPieces, type WildWeights } from './kernels/wild-bootstrap.js';
+import { tableInput } from './lib/table-input.js';
+import { column, numericColumn } from '../engine/table.js';
+import type { Table } from '../engine/value.js';
 import { fitFromParams, modelJson, panelVariableSchema, readPanel, requirePanelColumns, type PanelData, type PanelRegressionParams } from './panel-regression.js';
 
 /** Params of wild-bootstrap (snake_case as in the YAML). */
@@ -65,41 +68,8 @@ function design(panel: PanelData, p: WildBootstrapParams, terms: string[], clust
   return { cols, y: yt, xtxInv: fit.xtxInv, coef: fit.coef, residuals: fit.residuals, cluster: clusterCodes, G, factor };
 }
 
-/** The wild-bootstrap step. */
-export const wildBootstrap = defineStep<WildBootstrapParams>({
-  name: 'wild-bootstrap',
-  version: '1.0.0',
-  description: 'Wild cluster bootstrap (restricted, WCR; Rademacher or Webb weights) p values and test-inversion confidence intervals for the cluster-robust (CR1) t tests of a pooled or fixed-effects panel model, as Stata boottest.',
-  params: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['y', 'x', 'entity', 'time'],
-    properties: {
-      ...panelVariableSchema,
-      model: { enum: ['pooled', 'within'], default: 'within', description: 'Estimator, as panel-regression: pooled OLS or within (fixed effects).' },
-      effect: { enum: ['individual', 'time', 'twoways'], default: 'individual', description: 'Effects swept out by model: within (ignored for pooled).' },
-      cluster: { enum: ['entity', 'time'], default: 'entity', description: 'Clusters of the bootstrap weights and of the CR1 standard errors.' },
-      terms: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true, description: 'Coefficients to test (names from x, or (Intercept) for pooled); unset = all.' },
-      null: { type: 'number', default: 0, description: 'Hypothesised value r of H0: coefficient = r (imposed on the bootstrap DGP).' },
-      B: { type: 'integer', minimum: 1, default: 9999, description: 'Bootstrap replications. With Rademacher weights and B ≥ 2^G (Webb: 6^G) every weight vector is used once instead (full enumeration, as boottest).' },
-      weights: { enum: ['rademacher', 'webb'], default: 'rademacher', description: 'Auxiliary weights per cluster: rademacher (±1) or webb (six points ±√0.5, ±1, ±√1.5; better with few clusters).' },
-      seed: { type: 'integer', minimum: 0, maximum: 4294967295, default: 1, description: 'Seed of the mulberry32 stream of the weights: replication b, cluster g uses draw b·G + g, so a seed gives the same draws on every machine.' },
-      level: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.95, description: 'Confidence level of the interval (found where the bootstrap p value crosses 1 − level).' },
-      ci: { type: 'boolean', default: true, description: 'Compute the confidence interval by test inversion (false: conf_low/conf_high are empty).' },
-      enumerate: { type: 'boolean', default: false, description: 'Use every one of the 2^G (Rademacher) or 6^G (Webb) weight vectors once instead of B draws; exact, for few clusters (at most 2^20 vectors).' },
-    },
-  },
-  inputs: { data: { description: 'Long panel table: one row per entity and period.' } },
-  outputs: {
-    tests: 'One row per tested term: term, estimate, t (CR1 cluster-robust, of H0: term = null), p_value (bootstrap), conf_low, conf_high, B, weights, clusters.',
-    model: 'The panel model (JSON, as panel-regression) with the bootstrap p values in its coefficients and vcov "wild cluster bootstrap (WCR, …, B = …)".',
-  },
-  columns(ctx) {
-    requirePanelColumns(ctx);
-    return { tests: ['term', 'estimate', 't', 'p_value', 'conf_low', 'conf_high', 'B', 'weights', 'clusters'] };
-  },
-  run(ctx) {
-    const p = ctx.params;
+/** What both the bootstrap and its chunks start from: the fit, the design, the terms and the draws' plan. */
+export function wildSetup(ctx: StepContext<WildBootstrapParams>, p: WildBootstrapParams) {
     const panel = readPanel(ctx.inputs.data, p);
     if (panel.droppedRows > 0) ctx.note(`wild-bootstrap: dropped ${panel.droppedRows} row(s) with a missing ${[p.y, ...p.x, p.entity, p.time].join('/')}`);
     const byTime = p.cluster === 'time';
@@ -127,13 +97,113 @@ export const wildBootstrap = defineStep<WildBootstrapParams>({
     if (enumerate && total > MAX_ENUMERATION) {
       throw new StepError('enumeration-too-large', `enumerate: true would list ${m}^${G} = ${total.toExponential(2)} weight vectors (at most 2^20 are allowed); set enumerate: false and choose B`);
     }
-    const draws = drawWeights(G, p.B, p.weights, p.seed, enumerate);
+    const draws = { B: enumerate ? total : p.B };
     if (enumerate) ctx.note(`wild-bootstrap: full enumeration of the ${draws.B} ${WEIGHT_LABEL[p.weights]} weight vectors of ${G} clusters (exact; B and seed not used)`);
     const codes = byTime ? panel.index.time : panel.index.entity;
     const d = design(panel, p, estimated, codes, G);
+  return { panel, reg, fit, estimated, terms, G, byTime, enumerate, draws, d, codes };
+}
+
+/** Columns of wild-bootstrap-chunk's `pieces` (per term and replication; steps/kernels/wild-bootstrap.ts WildPieces). */
+export const PIECE_COLUMNS = ['term', 'replication', 'num0', 'num1', 's00', 's01', 's11', 'estimate', 'se', 'factor', 'weights', 'seed'] as const;
+
+/**
+ * The pieces of every tested term from the chunks' tables: each replication 0…B−1 exactly
+ * once, from a fit equal to this one (β̂ and its standard error to 1e-10 relative: chunks of
+ * another model, another sample or other params are refused, not mixed in).
+ */
+function piecesFromChunks(t: Table, terms: readonly string[], B: number, d: WildDesign, estimated: readonly string[], p: WildBootstrapParams, enumerate: boolean): Map<string, WildPieces> {
+  const where = 'input `chunks` (the `pieces` of wild-bootstrap-chunk)';
+  // Draws of other weights or another seed are valid draws too, but not this run's.
+  const weights = new Set(column(t, 'weights', where));
+  const seeds = new Set(column(t, 'seed', where));
+  if (weights.size !== 1 || !weights.has(p.weights)) throw new StepError('bad-chunks', `input \`chunks\` was drawn with weights ${[...weights].join(', ')}, this step has weights: ${p.weights}; give the chunk stages the same params`);
+  if (!enumerate && (seeds.size !== 1 || !seeds.has(p.seed))) throw new StepError('bad-chunks', `input \`chunks\` was drawn with seed ${[...seeds].join(', ')}, this step has seed: ${p.seed}; give the chunk stages the same params`);
+  const term = column(t, 'term', where);
+  const rep = numericColumn(t, 'replication', where);
+  const cols = Object.fromEntries((['num0', 'num1', 's00', 's01', 's11', 'estimate', 'se', 'factor'] as const).map((c) => [c, numericColumn(t, c, where)]));
+  const out = new Map<string, WildPieces>();
+  for (const name of terms) {
+    const rows = term.flatMap((x, i) => (x === name ? [i] : []));
+    const seen = new Uint8Array(B);
+    for (const i of rows) {
+      const r = rep[i]!;
+      if (!Number.isInteger(r) || r < 0 || r >= B) throw new StepError('bad-chunks', `input \`chunks\` has replication ${r} of \`${name}\`, outside 0…${B - 1}: the chunks were made with another B`);
+      if (seen[r]) throw new StepError('bad-chunks', `input \`chunks\` has replication ${r} of \`${name}\` twice: two chunks overlap (give every chunk stage the same \`chunks\` and a different \`chunk\`)`);
+      seen[r] = 1;
+    }
+    const missing = seen.indexOf(0);
+    if (missing >= 0) throw new StepError('bad-chunks', `input \`chunks\` lacks replication ${missing} of \`${name}\` (${B - rows.length} of ${B} missing): every chunk 0…chunks−1 must be gathered`);
+    const j = estimated.indexOf(name);
+    const first = rows[0]!;
+    const same = (a: number, b: number) => Math.abs(a - b) <= 1e-10 * Math.max(1, Math.abs(b));
+    if (!same(cols.estimate![first]!, d.coef[j]!)) throw new StepError('bad-chunks', `input \`chunks\` comes from another model: its estimate of \`${name}\` is ${cols.estimate![first]}, this fit's ${d.coef[j]}; give the chunk stages the same data and params`);
+    const order = [...rows].sort((a, b) => rep[a]! - rep[b]!);
+    const pick = (c: string) => Float64Array.from(order, (i) => cols[c]![i]!);
+    out.set(name, { estimate: d.coef[j]!, se: cols.se![first]!, factor: cols.factor![first]!, num0: pick('num0'), num1: pick('num1'), s00: pick('s00'), s01: pick('s01'), s11: pick('s11') });
+  }
+  return out;
+}
+
+/** The rows of `pieces` for one chunk (replications `first`…): see {@link PIECE_COLUMNS}. */
+export function piecesRows(terms: readonly string[], estimated: readonly string[], d: WildDesign, draws: ReturnType<typeof drawWeights>, first: number, p: WildBootstrapParams): Table {
+  const cols: Record<string, (string | number)[]> = Object.fromEntries(PIECE_COLUMNS.map((c) => [c, []]));
+  for (const name of terms) {
+    const pc = wildPieces(d, estimated.indexOf(name), draws);
+    for (let b = 0; b < pc.num0.length; b++) {
+      cols.term!.push(name); cols.replication!.push(first + b);
+      cols.num0!.push(pc.num0[b]!); cols.num1!.push(pc.num1[b]!); cols.s00!.push(pc.s00[b]!); cols.s01!.push(pc.s01[b]!); cols.s11!.push(pc.s11[b]!);
+      cols.estimate!.push(pc.estimate); cols.se!.push(pc.se); cols.factor!.push(pc.factor); cols.weights!.push(p.weights); cols.seed!.push(p.seed);
+    }
+  }
+  return tableFromColumns(cols);
+}
+
+/** The wild-bootstrap step. */
+export const wildBootstrap = defineStep<WildBootstrapParams>({
+  name: 'wild-bootstrap',
+  version: '1.0.0',
+  description: 'Wild cluster bootstrap (restricted, WCR; Rademacher or Webb weights) p values and test-inversion confidence intervals for the cluster-robust (CR1) t tests of a pooled or fixed-effects panel model, as Stata boottest.',
+  params: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['y', 'x', 'entity', 'time'],
+    properties: {
+      ...panelVariableSchema,
+      model: { enum: ['pooled', 'within'], default: 'within', description: 'Estimator, as panel-regression: pooled OLS or within (fixed effects).' },
+      effect: { enum: ['individual', 'time', 'twoways'], default: 'individual', description: 'Effects swept out by model: within (ignored for pooled).' },
+      cluster: { enum: ['entity', 'time'], default: 'entity', description: 'Clusters of the bootstrap weights and of the CR1 standard errors.' },
+      terms: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true, description: 'Coefficients to test (names from x, or (Intercept) for pooled); unset = all.' },
+      null: { type: 'number', default: 0, description: 'Hypothesised value r of H0: coefficient = r (imposed on the bootstrap DGP).' },
+      B: { type: 'integer', minimum: 1, default: 9999, description: 'Bootstrap replications. With Rademacher weights and B ≥ 2^G (Webb: 6^G) every weight vector is used once instead (full enumeration, as boottest).' },
+      weights: { enum: ['rademacher', 'webb'], default: 'rademacher', description: 'Auxiliary weights per cluster: rademacher (±1) or webb (six points ±√0.5, ±1, ±√1.5; better with few clusters).' },
+      seed: { type: 'integer', minimum: 0, maximum: 4294967295, default: 1, description: 'Seed of the mulberry32 stream of the weights: replication b, cluster g uses draw b·G + g, so a seed gives the same draws on every machine.' },
+      level: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.95, description: 'Confidence level of the interval (found where the bootstrap p value crosses 1 − level).' },
+      ci: { type: 'boolean', default: true, description: 'Compute the confidence interval by test inversion (false: conf_low/conf_high are empty).' },
+      enumerate: { type: 'boolean', default: false, description: 'Use every one of the 2^G (Rademacher) or 6^G (Webb) weight vectors once instead of B draws; exact, for few clusters (at most 2^20 vectors).' },
+    },
+  },
+  inputs: {
+    data: { description: 'Long panel table: one row per entity and period.' },
+    chunks: { description: 'The `pieces` of wild-bootstrap-chunk stages with the same params (a foreach over `chunk`, gathered): the replications are taken from them instead of computed here. Every replication 0…B−1 must be there once.', optional: true },
+  },
+  outputs: {
+    tests: 'One row per tested term: term, estimate, t (CR1 cluster-robust, of H0: term = null), p_value (bootstrap), conf_low, conf_high, B, weights, clusters.',
+    model: 'The panel model (JSON, as panel-regression) with the bootstrap p values in its coefficients and vcov "wild cluster bootstrap (WCR, …, B = …)".',
+  },
+  columns(ctx) {
+    requirePanelColumns(ctx);
+    return { tests: ['term', 'estimate', 't', 'p_value', 'conf_low', 'conf_high', 'B', 'weights', 'clusters'] };
+  },
+  run(ctx) {
+    const p = ctx.params;
+    const { panel, reg, fit, estimated, terms, G, byTime, enumerate, draws, d } = wildSetup(ctx, p);
+    // The replications computed by wild-bootstrap-chunk stages (a foreach over chunks), or all here.
+    const pieces = ctx.inputs.chunks === undefined ? undefined : piecesFromChunks(tableInput(ctx, 'chunks', 'wild-bootstrap'), terms, draws.B, d, estimated, p, enumerate);
+    const full = pieces ? undefined : drawWeights(G, draws.B, p.weights, p.seed, enumerate);
     const rows = terms.map((term) => {
       const j = estimated.indexOf(term);
-      const test = wildTest(d, j, draws);
+      const test = pieces ? testFromPieces(pieces.get(term)!) : wildTest(d, j, full!);
       const ci = p.ci ? invertTest(test, p.level) : { low: null, high: null };
       if (p.ci && (ci.low === null || ci.high === null)) {
         ctx.note(`wild-bootstrap: the ${p.level * 100}% interval of ${term} is unbounded ${ci.low === null && ci.high === null ? 'on both sides' : ci.low === null ? 'below' : 'above'}: the bootstrap p value never falls below ${+(1 - p.level).toPrecision(6)} (with ${draws.B} draws of ${G} clusters); its bound is left empty`);

@@ -59,13 +59,15 @@ export function drawWeights(G: number, B: number, weights: WildWeights, seed: nu
   const pts = WEIGHT_POINTS[weights];
   const m = pts.length;
   if (enumerate) {
+    // Vectors first … first+count−1 of the m^G; all of them when no range is given (B is then ignored).
     const total = m ** G;
-    const v = new Float64Array(total * G);
-    for (let b = 0; b < total; b++) {
-      let rest = b;
-      for (let g = 0; g < G; g++) { v[b * G + g] = pts[rest % m]!; rest = Math.floor(rest / m); }
+    const n = first === 0 && count === B ? total : Math.max(0, Math.min(count, total - first));
+    const v = new Float64Array(n * G);
+    for (let i = 0; i < n; i++) {
+      let rest = first + i;
+      for (let g = 0; g < G; g++) { v[i * G + g] = pts[rest % m]!; rest = Math.floor(rest / m); }
     }
-    return { v, B: total, G, enumerated: true };
+    return { v, B: n, G, enumerated: true };
   }
   const next = mulberry32(seed, first * G);
   const v = new Float64Array(count * G);
@@ -129,7 +131,26 @@ function clusterScores(cols: Float64Array[], w: Float64Array, cluster: Int32Arra
  * Sets up the bootstrap of coefficient `j` for the given draws: O(N·k² + G²·k + B·G²) once,
  * after which t(r), p(r) cost O(1) and O(B) for any hypothesised value r.
  */
-export function wildTest(d: WildDesign, j: number, draws: WildDraws): WildTest {
+/**
+ * What the bootstrap of coefficient j keeps per replication b (the test at any null r is
+ * made from these): the numerator n0_b − r·n1_b of t*_b(r) and the pieces of its squared
+ * score s00_b − 2r·s01_b + r²·s11_b; with β̂_j, its CR1 standard error and the CR1 factor.
+ * A chunk of replications (draws `first`…) gives the pieces of those replications only:
+ * chunks concatenated in replication order are the pieces of the full run.
+ */
+export interface WildPieces {
+  readonly estimate: number;
+  readonly se: number;
+  readonly factor: number;
+  readonly num0: Float64Array;
+  readonly num1: Float64Array;
+  readonly s00: Float64Array;
+  readonly s01: Float64Array;
+  readonly s11: Float64Array;
+}
+
+/** The bootstrap of one coefficient over the given draws: its pieces (see {@link WildPieces}). */
+export function wildPieces(d: WildDesign, j: number, draws: WildDraws): WildPieces {
   const { cols, y, xtxInv: A, cluster, G, factor } = d;
   const k = cols.length;
   const n = y.length;
@@ -194,7 +215,13 @@ export function wildTest(d: WildDesign, j: number, draws: WildDraws): WildTest {
   let ss = 0;
   for (let g = 0; g < G; g++) { let s = 0; for (let a = 0; a < k; a++) s += Aj[a]! * U[g * k + a]!; ss += s * s; }
   const se = Math.sqrt(factor * ss);
-  const estimate = d.coef[j]!;
+  return { estimate: d.coef[j]!, se, factor, num0, num1, s00, s01, s11 };
+}
+
+/** The test of one coefficient from all its replications' pieces. */
+export function testFromPieces(pc: WildPieces): WildTest {
+  const { estimate, se, factor, num0, num1, s00, s01, s11 } = pc;
+  const B = num0.length;
   const t = (r: number) => (estimate - r) / se;
   const tStar = (r: number) => {
     const out = new Float64Array(B);
@@ -213,6 +240,11 @@ export function wildTest(d: WildDesign, j: number, draws: WildDraws): WildTest {
     return count / B;
   };
   return { estimate, se, t, p, tStar };
+}
+
+/** The bootstrap test of coefficient j over the given draws (the whole run in one task). */
+export function wildTest(d: WildDesign, j: number, draws: WildDraws): WildTest {
+  return testFromPieces(wildPieces(d, j, draws));
 }
 
 /** A confidence interval by test inversion; a bound is null when p(r) stays ≥ α outwards. */

@@ -138,7 +138,9 @@ describe('the estimator extensions in pipelines/examples/ (issue 13) run from th
   };
 
   it('robust-inference: Table 5 with classical, Driscoll-Kraay, CR2 and wild bootstrap columns, each named in the note', () => {
-    ranOnly('robust-inference');
+    const r = ranOnly('robust-inference');
+    // The bootstrap's replications ran as 4 items and were combined.
+    expect(r.stages.boot_chunks!.items).toMatchObject({ total: 4, ran: 4 });
     const md = read('robust-inference/table5_regression.md');
     expect(md).toContain('| | idt (FE, classical) | idt (FE, Driscoll-Kraay) | idt (FE, CR2) | idt (FE, wild bootstrap p) |');
     expect(md).toContain('Driscoll–Kraay standard errors (lag 1, HC0) in idt (FE, Driscoll-Kraay)');

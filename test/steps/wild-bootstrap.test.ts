@@ -16,9 +16,10 @@ import { wildBootstrap, type WildBootstrapParams } from '../../steps/wild-bootst
 import { panelRegression } from '../../steps/panel-regression.js';
 import { regressionTable } from '../../steps/regression-table.js';
 import { drawWeights, invertTest, mulberry32, wildTest } from '../../steps/kernels/wild-bootstrap.js';
+import { wildBootstrapChunk, type WildBootstrapChunkParams } from '../../steps/wild-bootstrap-chunk.js';
 import { checkParams } from '../../engine/params-schema.js';
 import { StepError } from '../../engine/step.js';
-import { tableFromColumns, tableRows } from '../../engine/table.js';
+import { bindRows, tableFromColumns, tableRows } from '../../engine/table.js';
 import type { Cell, Json, Table } from '../../engine/value.js';
 import { isModel } from '../../steps/lib/model.js';
 import { makeContext } from '../support/context.js';
@@ -323,5 +324,55 @@ describe('wild-bootstrap: bad input', () => {
     const d = checkParams(wildBootstrap, ok);
     expect(d.errors).toEqual([]);
     expect(d.params).toMatchObject({ model: 'within', effect: 'individual', cluster: 'entity', null: 0, B: 9999, weights: 'rademacher', seed: 1, level: 0.95, ci: true, enumerate: false });
+  });
+});
+
+describe('wild-bootstrap-chunk: replications fanned out, combined by wild-bootstrap', () => {
+  const data = simPanel(30, 8, 7);
+  /** The chunks' pieces stacked as a foreach stage gathers them (the item key column in front). */
+  function chunked(over: Partial<WildBootstrapParams>, n: number, skip?: number): Table {
+    const parts: Table[] = [];
+    for (let c = 0; c < n; c++) {
+      if (c === skip) continue;
+      const params = { y: 'y', x: ['x1', 'x2'], entity: 'entity', time: 'year', ...base, ...over, chunk: c, chunks: n } as WildBootstrapChunkParams;
+      const t = (wildBootstrapChunk.run(makeContext(params, { data })) as { pieces: Table }).pieces;
+      parts.push(tableFromColumns({ chunk: new Array<Cell>(t.columns[0]!.values.length).fill(c), ...Object.fromEntries(t.columns.map((col) => [col.name, col.values as Cell[]])) }));
+    }
+    return bindRows(parts);
+  }
+  const combine = (over: Partial<WildBootstrapParams>, chunks: Table) => {
+    const params = { y: 'y', x: ['x1', 'x2'], entity: 'entity', time: 'year', ...base, ...over } as WildBootstrapParams;
+    return tableRows((wildBootstrap.run(makeContext(params, { data, chunks })) as { tests: Table }).tests) as unknown as Row[];
+  };
+
+  it('7 chunks of B = 999 give exactly the single-task p values and intervals', () => {
+    const over = { B: 999, seed: 5 };
+    expect(combine(over, chunked(over, 7))).toEqual(run(data, over).rows);
+  });
+
+  it('chunks of a full enumeration (Webb, 6^5 vectors on 5 clusters) too', () => {
+    const small = simPanel(5, 6, 3);
+    const over = { enumerate: true, weights: 'webb' as const, ci: false };
+    const parts: Table[] = [];
+    for (let c = 0; c < 3; c++) {
+      const params = { y: 'y', x: ['x1', 'x2'], entity: 'entity', time: 'year', ...base, ...over, chunk: c, chunks: 3 } as WildBootstrapChunkParams;
+      parts.push((wildBootstrapChunk.run(makeContext(params, { data: small })) as { pieces: Table }).pieces);
+    }
+    const params = { y: 'y', x: ['x1', 'x2'], entity: 'entity', time: 'year', ...base, ...over } as WildBootstrapParams;
+    const whole = tableRows((wildBootstrap.run(makeContext(params, { data: small })) as { tests: Table }).tests);
+    expect(tableRows((wildBootstrap.run(makeContext(params, { data: small, chunks: bindRows(parts) })) as { tests: Table }).tests)).toEqual(whole);
+  });
+
+  it('a missing chunk, an overlap and chunks of another model are refused by name', () => {
+    const over = { B: 99, seed: 2, ci: false };
+    const fail = (f: () => unknown) => { try { f(); } catch (e) { return (e as StepError).message; } throw new Error('expected a StepError'); };
+    expect(fail(() => combine(over, chunked(over, 3, 1)))).toMatch(/^input `chunks` lacks replication 33 of `x1` \(33 of 99 missing\)/);
+    const twice = bindRows([chunked(over, 3), chunked(over, 3)]);
+    expect(fail(() => combine(over, twice))).toMatch(/^input `chunks` has replication 0 of `x1` twice/);
+    const other = chunked({ ...over }, 3);
+    const params = { y: 'y', x: ['x1', 'x2'], entity: 'entity', time: 'year', ...base, ...over } as WildBootstrapParams;
+    expect(fail(() => wildBootstrap.run(makeContext(params, { data: simPanel(30, 8, 8), chunks: other })))).toMatch(/^input `chunks` comes from another model/);
+    expect(fail(() => combine({ ...over, seed: 3 }, other))).toBe('input `chunks` was drawn with seed 2, this step has seed: 3; give the chunk stages the same params');
+    expect(fail(() => combine({ ...over, weights: 'webb' }, other))).toBe('input `chunks` was drawn with weights rademacher, this step has weights: webb; give the chunk stages the same params');
   });
 });
