@@ -32,6 +32,7 @@ import { panelGmm } from './panel-gmm.js';
 import { panelIv } from './panel-iv.js';
 import { panelTests } from './panel-tests.js';
 import { panelThreshold } from './panel-threshold.js';
+import { panelThresholdChunk } from './panel-threshold-chunk.js';
 import { pivotLonger } from './pivot-longer.js';
 import { pivotWider } from './pivot-wider.js';
 import { practitioners } from './practitioners.js';
@@ -74,6 +75,7 @@ export const builtinSteps: StepDefinition[] = [
   panelIv,
   panelTests,
   panelThreshold,
+  panelThresholdChunk,
   wildBootstrap,
   wildBootstrapChunk,
   spatialWeights,

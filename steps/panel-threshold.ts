@@ -6,7 +6,8 @@
 import { defineStep, StepError, type JsonSchema } from '../engine/step.js';
 import { paramColumns, requireInputColumns } from './lib/columns.js';
 import { missingParamColumnsText } from '../engine/column-list.js';
-import { columnNames, tableFromColumns } from '../engine/table.js';
+import { columnNames, numericColumn, tableFromColumns } from '../engine/table.js';
+import { tableInput } from './lib/table-input.js';
 import { isTable, type Json, type Table, type Value } from '../engine/value.js';
 import { readPanel } from './panel-regression.js';
 import { coefficientRows } from './lib/model.js';
@@ -45,7 +46,7 @@ export function regimeTerms(z: readonly string[], count: 1 | 2): string[] {
   return z.flatMap((name) => suffix.map((s) => `${name}_${s}`));
 }
 
-function readData(data: Value | undefined, p: PanelThresholdParams): ThresholdData {
+export function readData(data: Value | undefined, p: PanelThresholdParams): ThresholdData {
   if (!isTable(data)) throw new StepError('bad-input', 'input `data` must be a table with one row per entity and period');
   const have = new Set(columnNames(data));
   const named = [{ param: 'y', name: p.y }, ...p.z.map((name, i) => ({ param: `z[${i}]`, name })), { param: 'q', name: p.q }, ...p.x.map((name, i) => ({ param: `x[${i}]`, name })), { param: 'entity', name: p.entity }, { param: 'time', name: p.time }];
@@ -95,10 +96,53 @@ function coefficients(prep: ThresholdPrep, gammas: number[], p: PanelThresholdPa
 
 const num = (v: number): Json => (Number.isFinite(v) ? v : null);
 
+/** Columns of panel-threshold-chunk's `replications`. */
+export const REPLICATION_COLUMNS = ['test', 'replication', 'F', 'f_sample', 'seed'] as const;
+
+/**
+ * The bootstrap statistics of test `test` from the chunks' table: each replication 0…B−1
+ * once, drawn with this seed, for a sample statistic equal to this fit's (1e-10 relative:
+ * chunks of another model or sample are refused, not mixed in).
+ */
+function statisticsFromChunks(t: Table, test: 1 | 2, f: number, B: number, seed: number): Float64Array {
+  const where = 'input `chunks` (the `replications` of panel-threshold-chunk)';
+  const tests = numericColumn(t, 'test', where);
+  const rep = numericColumn(t, 'replication', where);
+  const stat = numericColumn(t, 'F', where);
+  const sample = numericColumn(t, 'f_sample', where);
+  const seeds = numericColumn(t, 'seed', where);
+  const out = new Float64Array(B).fill(NaN);
+  const seen = new Uint8Array(B);
+  for (let i = 0; i < tests.length; i++) {
+    if (tests[i] !== test) continue;
+    const r = rep[i]!;
+    if (!Number.isInteger(r) || r < 0 || r >= B) throw new StepError('bad-chunks', `input \`chunks\` has replication ${r} of test ${test}, outside 0…${B - 1}: the chunks were made with another \`bootstrap\``);
+    if (seen[r]) throw new StepError('bad-chunks', `input \`chunks\` has replication ${r} of test ${test} twice: two chunks overlap (give every chunk stage the same \`chunks\` and a different \`chunk\`)`);
+    if (seeds[i] !== seed) throw new StepError('bad-chunks', `input \`chunks\` was drawn with seed ${seeds[i]}, this step has seed: ${seed}; give the chunk stages the same params`);
+    if (Math.abs(sample[i]! - f) > 1e-10 * Math.max(1, Math.abs(f))) throw new StepError('bad-chunks', `input \`chunks\` comes from another model: its F of test ${test} is ${sample[i]}, this fit's ${f}; give the chunk stages the same data and params`);
+    seen[r] = 1;
+    out[r] = stat[i]!;
+  }
+  const missing = seen.indexOf(0);
+  if (missing >= 0) throw new StepError('bad-chunks', `input \`chunks\` lacks replication ${missing} of test ${test}: every chunk 0…chunks−1 must be gathered`);
+  return out;
+}
+
+/**
+ * The single fit, and the double one when asked for: what the bootstrap of each test is
+ * drawn under (shared by panel-threshold and its chunks).
+ */
+export function thresholdFits(prep: ThresholdPrep, thresholds: 1 | 2) {
+  const single = fitSingle(prep);
+  const dbl = thresholds === 2 ? fitDouble(prep) : undefined;
+  if (thresholds === 2 && !dbl) throw new StepError('empty-grid', `no second threshold leaves ${prep.minRegime} observation(s) in the middle regime next to γ̂1 = ${single.gamma}; lower \`trim\` or use thresholds: 1`);
+  return { single, dbl };
+}
+
 /** The panel-threshold step. */
 export const panelThreshold = defineStep<PanelThresholdParams>({
   name: 'panel-threshold',
-  version: '1.0.0',
+  version: '1.1.0',
   description: "Hansen's (1999) fixed-effects panel threshold regression: one or two thresholds in q for the slopes of z, grid search of the SSR, bootstrap test of the number of thresholds, LR confidence sets; balanced panels.",
   params: {
     type: 'object',
@@ -121,7 +165,10 @@ export const panelThreshold = defineStep<PanelThresholdParams>({
       cluster_adjustment: { enum: ['hc0', 'stata'], default: 'hc0', description: 'vcov: cluster factor: hc0 none (plm vcovHC HC0 group); stata G/(G−1)·(n−1)/(n−K−1).' },
     },
   } satisfies JsonSchema,
-  inputs: { data: { description: 'Balanced long panel: one row per entity and period.' } },
+  inputs: {
+    data: { description: 'Balanced long panel: one row per entity and period.' },
+    chunks: { description: 'The `replications` of panel-threshold-chunk stages with the same params (a foreach over `chunk`, gathered): the bootstrap statistics are taken from them instead of computed here; every replication 0…B−1 of every test must be there once.', optional: true },
+  },
   outputs: {
     model: 'Fitted model (panel-model JSON) at the estimated threshold(s), with `threshold` holding estimates, confidence sets and tests; see docs/steps/panel-threshold.md.',
     tests: 'Bootstrap tests of the number of thresholds (thresholds, hypothesis, F, p_value, B, crit_10, crit_5, crit_1).',
@@ -139,11 +186,13 @@ export const panelThreshold = defineStep<PanelThresholdParams>({
     const prep = prepared.prep;
     const alpha = 1 - p.ci_level;
     const crit = lrCritical(alpha);
-    const single = fitSingle(prep);
+    const { single, dbl: double } = thresholdFits(prep, p.thresholds);
     const B = p.bootstrap;
+    const chunks = ctx.inputs.chunks === undefined ? undefined : tableInput(ctx, 'chunks', 'panel-threshold');
     const boot = (test: 1 | 2, f: number, index?: number) => {
       if (B === 0) return { pValue: NaN, critical: LEVELS.map(() => NaN) };
-      return bootstrapSummary(f, bootstrapChunk(prep, nullModel(prep, test, index), p.seed, 0, B), LEVELS);
+      const stats = chunks ? statisticsFromChunks(chunks, test, f, B, p.seed) : bootstrapChunk(prep, nullModel(prep, test, index), p.seed, 0, B);
+      return bootstrapSummary(f, stats, LEVELS);
     };
     const test1 = { thresholds: 1, hypothesis: 'no threshold vs one', f: single.f, ...boot(1, single.f) };
     const tests = [test1];
@@ -155,8 +204,7 @@ export const panelThreshold = defineStep<PanelThresholdParams>({
       found = [{ gamma: single.gamma, ci: thresholdCi(prep, single.lr, alpha), role: 'single' }];
       curves.push({ curve: 'gamma', lr: single.lr });
     } else {
-      const dbl = fitDouble(prep);
-      if (!dbl) throw new StepError('empty-grid', `no second threshold leaves ${prep.minRegime} observation(s) in the middle regime next to γ̂1 = ${single.gamma}; lower \`trim\` or use thresholds: 1`);
+      const dbl = double!;
       tests.push({ thresholds: 2, hypothesis: 'one threshold vs two', f: dbl.f, ...boot(2, dbl.f, single.index) });
       found = [
         { gamma: prep.grid[dbl.index1r]!, ci: thresholdCi(prep, dbl.lr1r, alpha), role: 'refined first' },

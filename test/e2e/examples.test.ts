@@ -176,7 +176,8 @@ describe('the estimator extensions in pipelines/examples/ (issue 13) run from th
   });
 
   it('threshold-gdp: the regime coefficients of del beside FE, the bootstrap test in threshold_tests.csv', () => {
-    ranOnly('threshold-gdp');
+    const r = ranOnly('threshold-gdp');
+    expect(r.stages.threshold_chunks!.items).toMatchObject({ total: 3, ran: 3 });
     const md = read('threshold-gdp/table5_regression.md');
     expect(md).toContain('| | idt (FE) | idt (threshold) |');
     expect(md).toMatch(/\| del_le_threshold \|/);

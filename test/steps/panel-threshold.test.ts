@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { panelThreshold, type PanelThresholdParams } from '../../steps/panel-threshold.js';
+import { panelThresholdChunk, type PanelThresholdChunkParams } from '../../steps/panel-threshold-chunk.js';
 import {
   bootstrapChunk, bootstrapDraw, bootstrapStatistic, fitSingle, nullModel, prepareThreshold, withinEntity, mulberry32, type ThresholdData,
 } from '../../steps/kernels/panel-threshold.js';
@@ -18,7 +19,7 @@ import { olsFit } from '../../steps/kernels/ols.js';
 import { makeContext } from '../support/context.js';
 import { checkParams } from '../../engine/params-schema.js';
 import { StepError } from '../../engine/step.js';
-import { column, tableFromColumns, tableRows } from '../../engine/table.js';
+import { bindRows, column, tableFromColumns, tableFromRows, tableRows } from '../../engine/table.js';
 import { isModel } from '../../steps/lib/model.js';
 import { regressionTable, type RegressionTableParams } from '../../steps/regression-table.js';
 import type { Cell, Json, Table } from '../../engine/value.js';
@@ -254,5 +255,35 @@ describe('panel-threshold refuses bad input', () => {
     const p = params({});
     expect(p).toMatchObject({ x: [], thresholds: 1, trim: 0.01, grid: 400, bootstrap: 300, seed: 1, ci_level: 0.95, vcov: 'classical', cluster_adjustment: 'hc0' });
     expect(checkParams(panelThreshold, { y: 'y', z: ['z'], q: 'q', entity: 'e', time: 't', thresholds: 3 }).errors.length).toBeGreaterThan(0);
+  });
+});
+
+describe('panel-threshold-chunk: bootstrap replications fanned out, combined by panel-threshold', () => {
+  /** The chunks' replications stacked as a foreach stage gathers them (the item key column in front). */
+  function chunked(p: PanelThresholdParams, n: number): Table {
+    return bindRows(Array.from({ length: n }, (_, c) => {
+      const t = (panelThresholdChunk.run(makeContext({ ...p, chunk: c, chunks: n } as PanelThresholdChunkParams, { data })) as { replications: Table }).replications;
+      return tableFromColumns({ chunk: new Array<Cell>(t.columns[0]!.values.length).fill(c), ...Object.fromEntries(t.columns.map((col) => [col.name, col.values as Cell[]])) });
+    }));
+  }
+  const combined = (p: PanelThresholdParams, chunks: Table) => panelThreshold.run(makeContext(p, { data, chunks })) as { model: Obj; tests: Table };
+
+  it('one and two thresholds: 3 chunks give exactly the single-task p values and critical values', () => {
+    for (const thresholds of [1, 2] as const) {
+      const p = params({ thresholds, bootstrap: 60, seed: 9 });
+      expect(tableRows(combined(p, chunked(p, 3)).tests)).toEqual(tableRows(run(p).tests));
+    }
+  });
+
+  it('a missing or repeated replication, another seed and another model are refused by name', () => {
+    const p = params({ bootstrap: 30, seed: 4 });
+    const fail = (f: () => unknown) => { try { f(); } catch (e) { return (e as StepError).message; } throw new Error('expected a StepError'); };
+    const all = chunked(p, 3);
+    const rows = tableRows(all);
+    const without = tableFromRows(rows.filter((r) => r.replication !== 12));
+    expect(fail(() => combined(p, without))).toBe('input `chunks` lacks replication 12 of test 1: every chunk 0…chunks−1 must be gathered');
+    expect(fail(() => combined(p, bindRows([all, all])))).toMatch(/^input `chunks` has replication 0 of test 1 twice/);
+    expect(fail(() => combined({ ...p, seed: 5 }, all))).toBe('input `chunks` was drawn with seed 4, this step has seed: 5; give the chunk stages the same params');
+    expect(fail(() => combined({ ...p, x: ['x1'] }, all))).toMatch(/^input `chunks` comes from another model: its F of test 1 is /);
   });
 });
