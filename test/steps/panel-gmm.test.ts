@@ -13,18 +13,13 @@ import { tableFromColumns, tableRows } from '../../engine/table.js';
 import type { Json, Table } from '../../engine/value.js';
 import { isModel } from '../../steps/lib/model.js';
 import { makeContext } from '../support/context.js';
+import { readPlainCsv } from './plm-fixtures.js';
 import { regressionTable, type RegressionTableParams } from '../../steps/regression-table.js';
 
 type Obj = { [k: string]: Json };
 const dir = fileURLToPath(new URL('../fixtures/panel-gmm/', import.meta.url));
 
-function readCsv(name: string): Table {
-  const lines = readFileSync(dir + name, 'utf8').trim().split('\n');
-  const header = lines[0]!.split(',');
-  const cols: Record<string, (string | number | null)[]> = Object.fromEntries(header.map((h) => [h, []]));
-  for (const line of lines.slice(1)) line.split(',').forEach((v, j) => { const x = Number(v); cols[header[j]!]!.push(v === 'NA' || v === '' ? null : Number.isFinite(x) ? x : v); });
-  return tableFromColumns(cols);
-}
+const readCsv = (name: string): Table => readPlainCsv(dir + name);
 const empluk = readCsv('empluk.csv');
 const simulated = readCsv('simulated.csv');
 const paper = readCsv('paper.csv');

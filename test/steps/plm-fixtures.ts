@@ -6,9 +6,12 @@ import type { Cell, Table } from '../../engine/value.js';
 
 const dir = fileURLToPath(new URL('../fixtures/plm/', import.meta.url));
 
-/** A plain CSV (no quoting) as a table; numeric-looking cells become numbers. */
-export function readCsv(name: string): Table {
-  const lines = readFileSync(dir + name, 'utf8').trim().split('\n');
+/** A fixture CSV of test/fixtures/plm as a table. */
+export const readCsv = (name: string): Table => readPlainCsv(dir + name);
+
+/** A plain CSV (no quoting) at `path` as a table; numeric-looking cells become numbers, NA and empty cells missing. */
+export function readPlainCsv(path: string): Table {
+  const lines = readFileSync(path, 'utf8').trim().split('\n');
   const header = lines[0]!.split(',');
   const cols: Record<string, Cell[]> = Object.fromEntries(header.map((h) => [h, [] as Cell[]]));
   for (const line of lines.slice(1)) {

@@ -1,24 +1,13 @@
 /** Loads the R spdep / spatialreg fixtures of test/fixtures/spatial (made by make-fixtures.R) and the data/spatial files. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { tableFromColumns } from '../../engine/table.js';
-import type { Cell, Table } from '../../engine/value.js';
+import type { Table } from '../../engine/value.js';
+import { readPlainCsv } from './plm-fixtures.js';
 
 const dir = fileURLToPath(new URL('../fixtures/spatial/', import.meta.url));
 const dataDir = fileURLToPath(new URL('../../data/', import.meta.url));
 
-function csv(path: string): Table {
-  const lines = readFileSync(path, 'utf8').trim().split('\n');
-  const header = lines[0]!.split(',');
-  const cols: Record<string, Cell[]> = Object.fromEntries(header.map((h) => [h, [] as Cell[]]));
-  for (const line of lines.slice(1)) {
-    line.split(',').forEach((v, j) => {
-      const num = Number(v);
-      cols[header[j]!]!.push(v === 'NA' || v === '' ? null : Number.isFinite(num) ? num : v);
-    });
-  }
-  return tableFromColumns(cols);
-}
+const csv = readPlainCsv;
 
 /** A CSV of test/fixtures/spatial. */
 export const fixtureCsv = (name: string): Table => csv(dir + name);
