@@ -66,7 +66,8 @@ export class SlurmExecutor implements Executor {
   private failure: string | undefined;
   private timers: NodeJS.Timeout[] = [];
   private monitoring = false;
-  private readonly done = new Map<string, ClusterCounts>();
+  /** Remote tasks finished, by stage (queued and running are read from the batches when reported). */
+  private readonly done = new Map<string, number>();
   /** The ids of the jobs that ran each task's batch (for the run report). */
   readonly jobsUsed = new Set<string>();
   private closed = false;
@@ -96,7 +97,7 @@ export class SlurmExecutor implements Executor {
     }
     return new Promise((resolve) => {
       this.pending.push({ id: `t${++this.seq}`, req, resolve });
-      this.count(req.stage);
+      if (!this.done.has(req.stage)) this.done.set(req.stage, 0);
       if (this.pending.length >= this.s.batch * this.s.maxJobs) this.flush();
       else this.flushTimer ??= setTimeout(() => this.flush(), 5);
     });
@@ -112,10 +113,8 @@ export class SlurmExecutor implements Executor {
     return this.dir;
   }
 
-  private count(stage: string): ClusterCounts {
-    let c = this.done.get(stage);
-    if (!c) this.done.set(stage, (c = { queued: 0, running: 0, done: 0 }));
-    return c;
+  private finished(stage: string): void {
+    this.done.set(stage, (this.done.get(stage) ?? 0) + 1);
   }
 
   private failed(message: string): TaskOutcome {
@@ -260,6 +259,8 @@ export class SlurmExecutor implements Executor {
 
   /** Reads the finished batches: each task's promise is resolved with its outcome. */
   private collect(): void {
+    // Nothing out: no need to list the spool (every poll_ms, on a network filesystem).
+    if (this.batches.size === 0) return;
     let got: ReturnType<typeof takeDone>;
     try {
       got = takeDone(this.dir);
@@ -274,7 +275,7 @@ export class SlurmExecutor implements Executor {
       const byId = new Map(outcomes.map((o) => [o.id, o]));
       for (const p of b.tasks) {
         const o = byId.get(p.id);
-        this.count(p.req.stage).done++;
+        this.finished(p.req.stage);
         if (o) this.jobsUsed.add(o.job);
         p.resolve(o ? { ...o.outcome, job: o.job } : { ok: false, reason: 'internal-error', message: `the worker's outcomes of batch ${batch} lack task ${p.id}`, internal: true, ms: 0 });
       }
@@ -293,21 +294,10 @@ export class SlurmExecutor implements Executor {
     }
     for (const job of running.keys()) this.productive.add(job);
     const inRunning = new Set([...running.values()].flat());
-    const counts = new Map<string, ClusterCounts>();
-    for (const [stage, c] of this.done) counts.set(stage, { queued: 0, running: 0, done: c.done });
-    for (const [name, b] of this.batches) {
-      for (const p of b.tasks) {
-        const c = counts.get(p.req.stage) ?? { queued: 0, running: 0, done: 0 };
-        if (inRunning.has(name)) c.running++;
-        else c.queued++;
-        counts.set(p.req.stage, c);
-      }
-    }
-    for (const p of this.pending) {
-      const c = counts.get(p.req.stage) ?? { queued: 0, running: 0, done: 0 };
-      c.queued++;
-      counts.set(p.req.stage, c);
-    }
+    // Every stage that sent a task has an entry in `done` (set when the task came).
+    const counts = new Map<string, ClusterCounts>([...this.done].map(([stage, done]) => [stage, { queued: 0, running: 0, done }]));
+    for (const [name, b] of this.batches) for (const p of b.tasks) counts.get(p.req.stage)![inRunning.has(name) ? 'running' : 'queued']++;
+    for (const p of this.pending) counts.get(p.req.stage)!.queued++;
     const key = JSON.stringify([...counts, [...this.jobs]]);
     if (key === this.lastProgress) return;
     this.lastProgress = key;
@@ -362,7 +352,7 @@ export class SlurmExecutor implements Executor {
     this.batches.delete(name);
     this.keepSpool = true;
     for (const p of b.tasks) {
-      this.count(p.req.stage).done++;
+      this.finished(p.req.stage);
       p.resolve({ ok: false, reason: 'cluster-job-failed', message: `SLURM job ${job} ended (${how}) while running this task, ${b.attempts} time${b.attempts === 1 ? '' : 's'} (retries: ${this.s.retries}); the job's output is in ${log}`, internal: false, ms: 0, job });
     }
   }

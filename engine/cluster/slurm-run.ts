@@ -1,8 +1,9 @@
 /**
- * What `agglo run --executor slurm` and `agglo status --executor slurm` add to a run: the
- * executor made from the project's settings with its progress and warnings wired to the
- * run's output, cancelling the submitted jobs on Ctrl-C or SIGTERM, and the list of stages
- * a dry run would send to the cluster.
+ * What `agglo run --executor slurm` (and `sweep`, `status`) add to a run: the executor made
+ * from the project's settings with its progress and warnings wired to the run's output,
+ * cancelling the submitted jobs on Ctrl-C or SIGTERM, and the list of stages a dry run would
+ * send to the cluster. Imported only when the executor is SLURM (a local run's start-up does
+ * not load it).
  */
 import type { Executor } from '../executor.js';
 import type { Plan } from '../plan.js';
@@ -13,11 +14,19 @@ import type { Io } from '../commands/common.js';
 import type { SlurmSettings } from './slurm-config.js';
 import { runsRemotely, SlurmExecutor } from './slurm-executor.js';
 
-export function slurmExecutor(root: string, local: Executor, progress: Progress | undefined, warn: (message: string) => void): SlurmExecutor {
-  return new SlurmExecutor({
-    settings: projectConfig(root).slurm, local, onWarning: warn,
-    ...(progress ? { onProgress: (stages, jobs) => progress.cluster(stages, jobs) } : {}),
+/**
+ * The SLURM executor of a run (`agglo run` or `agglo sweep` with --executor slurm) around the
+ * local one, its progress and warnings wired to the run's output, cancelling its jobs on
+ * Ctrl-C or SIGTERM until `release`; `jobs` is the runner's concurrency, enough tasks in
+ * flight to fill a batch for every worker job.
+ */
+export function slurmRun(root: string, local: Executor, jobs: number, io: Io, hooks: { progress?: Progress; warn(message: string): void }): { executor: SlurmExecutor; jobs: number; release(): void } {
+  const { progress } = hooks;
+  const executor = new SlurmExecutor({
+    settings: projectConfig(root).slurm, local, onWarning: hooks.warn,
+    ...(progress ? { onProgress: (stages, alive) => progress.cluster(stages, alive) } : {}),
   });
+  return { executor, jobs: Math.max(jobs, executor.capacity), release: cancelOnSignal(executor, io) };
 }
 
 /**
@@ -25,7 +34,7 @@ export function slurmExecutor(root: string, local: Executor, progress: Progress 
  * removes its spool), then ends the process with 130 / 143. Tasks finished before are in the
  * cache: the next run takes them from there.
  */
-export function cancelOnSignal(executor: SlurmExecutor, io: Io): () => void {
+function cancelOnSignal(executor: SlurmExecutor, io: Io): () => void {
   const on = (signal: NodeJS.Signals, code: number) => () => {
     io.err(`\ninterrupted (${signal}): cancelling the SLURM jobs of this run…\n`);
     void executor.cancel().finally(() => {

@@ -5,7 +5,6 @@ import { Progress, stageLine } from '../progress.js';
 import type { Loaded } from '../load.js';
 import type { Plan } from '../plan.js';
 import { runPipeline, type RunEvent, type RunReport } from '../run.js';
-import { cancelOnSignal, clusterPlan, slurmExecutor } from '../cluster/slurm-run.js';
 import { projectConfig } from '../project-config.js';
 import type { ExecutorKind } from '../cluster/executor-kind.js';
 import { loadState, stateName } from '../state.js';
@@ -84,18 +83,17 @@ async function runLoadedReport(flags: RunFlags, io: Io, { project, loaded, plan 
     else if (e.type === 'warning') io.err(`warning: ${e.message}\n`);
   };
   const local = makeExecutor(loaded, dryRun ? 1 : flags.jobs);
-  const slurm = kind === 'slurm' && !dryRun ? slurmExecutor(project.root, local, progress, (m) => onEvent({ type: 'warning', message: m })) : undefined;
-  const executor = slurm ?? local;
-  const interrupted = slurm ? cancelOnSignal(slurm, io) : undefined;
+  const slurm = kind === 'slurm' && !dryRun
+    ? (await import('../cluster/slurm-run.js')).slurmRun(project.root, local, flags.jobs, io, { ...(progress ? { progress } : {}), warn: (m) => onEvent({ type: 'warning', message: m }) })
+    : undefined;
+  const executor = slurm?.executor ?? local;
   let report: RunReport;
   try {
     report = await runPipeline({ plan, store: project.store, executor, root: project.root }, {
-      // Enough tasks in flight to fill a batch for every worker job.
-      jobs: slurm ? Math.max(flags.jobs, slurm.capacity) : flags.jobs,
-      keepGoing: flags.keepGoing, dryRun, targets: flags.targets, verifyInputs: flags.verifyInputs, onEvent,
+      jobs: slurm?.jobs ?? flags.jobs, keepGoing: flags.keepGoing, dryRun, targets: flags.targets, verifyInputs: flags.verifyInputs, onEvent,
     });
   } finally {
-    interrupted?.();
+    slurm?.release();
     progress?.stop();
     await executor.close();
   }
@@ -105,7 +103,7 @@ async function runLoadedReport(flags: RunFlags, io: Io, { project, loaded, plan 
     io.out(JSON.stringify(jsonReport(report, dryRun, flags.verbose, warnings, files), null, 2) + '\n');
   } else {
     printSummary(report, io, dryRun, flags.verbose);
-    if (dryRun && kind === 'slurm') io.out(clusterPlan(report, plan, projectConfig(project.root).slurm) + '\n');
+    if (dryRun && kind === 'slurm') io.out((await import('../cluster/slurm-run.js')).clusterPlan(report, plan, projectConfig(project.root).slurm) + '\n');
   }
   return { code: report.stages.some((s) => s.status === 'failed') ? EXIT_FAILED : EXIT_OK, report };
 }

@@ -11,7 +11,6 @@ import { runVariants, type VariantOutcome } from '../sweep-run.js';
 import { isTableCollect } from '../sweep-file.js';
 import { collectedCsv, collectedMarkdown, type CollectedRows } from '../sweep-tables.js';
 import { EXIT_FAILED, EXIT_INVALID, EXIT_OK, executorKind, openProject, withProjectLock, type Io, type Project } from './common.js';
-import { cancelOnSignal, slurmExecutor } from '../cluster/slurm-run.js';
 import type { ExecutorKind } from '../cluster/executor-kind.js';
 
 export interface SweepFlags {
@@ -51,13 +50,12 @@ export async function sweepCommand(flags: SweepFlags, io: Io): Promise<number> {
     };
     const progress = new LineBuffer(io);
     const local = new LocalExecutor(loaded.base.registry, flags.jobs);
-    const slurm = executorKind(project.root, flags.executor) === 'slurm' ? slurmExecutor(project.root, local, undefined, warn) : undefined;
-    const executor = slurm ?? local;
-    const interrupted = slurm ? cancelOnSignal(slurm, io) : undefined;
+    const slurm = executorKind(project.root, flags.executor) === 'slurm' ? (await import('../cluster/slurm-run.js')).slurmRun(project.root, local, flags.jobs, io, { warn }) : undefined;
+    const executor = slurm?.executor ?? local;
     let outcomes: VariantOutcome[];
     try {
       outcomes = await runVariants(variants, {
-        root: project.root, store: project.store, executor, jobs: slurm ? Math.max(flags.jobs, slurm.capacity) : flags.jobs, keepGoing: flags.keepGoing, dryRun: false,
+        root: project.root, store: project.store, executor, jobs: slurm?.jobs ?? flags.jobs, keepGoing: flags.keepGoing, dryRun: false,
         verifyInputs: flags.verifyInputs, collect: spec.collect, modelMemo: { name: `${memoName(project.root, spec.file)}-models`, sweep: path.relative(project.root, spec.file) },
         onEvent: (e) => {
           if (e.type === 'warning') warn(e.message);
@@ -72,7 +70,7 @@ export async function sweepCommand(flags: SweepFlags, io: Io): Promise<number> {
         },
       });
     } finally {
-      interrupted?.();
+      slurm?.release();
       progress.flush();
       await executor.close();
     }
