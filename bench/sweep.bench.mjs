@@ -24,7 +24,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '..', 'bin', 'agglo.js');
@@ -36,17 +36,8 @@ if (!fs.existsSync(path.resolve(here, '..', 'dist', 'engine', 'cli.js'))) {
   process.exit(2);
 }
 
-/** A deterministic generator (mulberry32), so the panel is the same on every machine. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of agglo (steps/kernels/random.ts, compiled), so the panel is the same on every machine. */
+const { mulberry32: rng } = await import(pathToFileURL(path.resolve(here, '..', 'dist', 'steps', 'kernels', 'random.js')).href);
 
 const ENTITIES = 30;
 const YEARS = [2011, 2023];

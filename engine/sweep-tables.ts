@@ -53,7 +53,7 @@ export function readCollectedRows(store: Store, state: PipelineState, c: Collect
   // An object's field may be absent in one variant for a reason (no value); a table column the
   // output never has is a typo, named with what there is.
   const missing = c.columns.filter((k) => !have.has(k));
-  if (missing.length > 0 && (isTable(value) || rows.length === 0 || missing.length === c.columns.length)) {
+  if (missing.length > 0 && (isTable(value) || missing.length === c.columns.length)) {
     const names = [...have];
     const hint = didYouMean(missing[0]!, names);
     return { error: `\`collect\`: the output \`${output}\` of \`${c.stage}\` has no ${nameList(missing)}${hint ? ` (${hint})` : ''}; it has ${nameList(names)}` };

@@ -101,7 +101,7 @@ export function wildSetup(ctx: StepContext<WildBootstrapParams>, p: WildBootstra
     if (enumerate) ctx.note(`wild-bootstrap: full enumeration of the ${draws.B} ${WEIGHT_LABEL[p.weights]} weight vectors of ${G} clusters (exact; B and seed not used)`);
     const codes = byTime ? panel.index.time : panel.index.entity;
     const d = design(panel, p, estimated, codes, G);
-  return { panel, reg, fit, estimated, terms, G, byTime, enumerate, draws, d, codes };
+  return { panel, reg, fit, estimated, terms, G, byTime, enumerate, draws, d };
 }
 
 /** Columns of wild-bootstrap-chunk's `pieces` (per term and replication; steps/kernels/wild-bootstrap.ts WildPieces). */
