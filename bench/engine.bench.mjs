@@ -19,13 +19,16 @@
 //
 // Prints one JSON line per measurement on stdout ({"bench":"engine",...}); progress and
 // the commands run go to stderr. Needs `npm run build` first (bin/agglo.js loads dist/).
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { expectedTotal, writeSnakemakeProject } from './snakemake/generate.mjs';
+import { round, snakemakeVersion, stageOf, timed as timedCommand } from './lib.mjs';
+
+/** A command timed with its peak memory (GNU time), killed at once at the timeout. */
+const timed = (cmd, args, cwd, timeoutS) => timedCommand(cmd, args, cwd, timeoutS, { rss: true });
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
@@ -65,31 +68,11 @@ stages:
 const log = (m) => process.stderr.write(`${m}\n`);
 // Measurements carry the 1-minute load average when they end: this machine is shared.
 const emit = (rec) => process.stdout.write(`${JSON.stringify({ bench: 'engine', ...rec, ...(rec.tool ? { load1: Math.round(os.loadavg()[0] * 10) / 10 } : {}) })}\n`);
-const hasTime = fs.existsSync('/usr/bin/time');
 
 /**
  * Runs a command in `cwd`, timing its wall clock (and its peak RSS through /usr/bin/time
  * when available). Kills its whole process group after `timeoutS` seconds.
  */
-function timed(cmd, args, cwd, timeoutS) {
-  const full = hasTime ? ['/usr/bin/time', ['-f', 'BENCH_MAXRSS_KB=%M', cmd, ...args]] : [cmd, args];
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const child = spawn(full[0], full[1], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    let timedOut = false;
-    const timer = timeoutS > 0 ? setTimeout(() => { timedOut = true; try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ } }, timeoutS * 1000) : undefined;
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const seconds = (performance.now() - t0) / 1000;
-      const m = /BENCH_MAXRSS_KB=(\d+)/.exec(err);
-      resolve({ code, seconds, timedOut, out, err, maxRssMb: m ? Math.round(Number(m[1]) / 1024) : undefined });
-    });
-  });
-}
 
 function writeItems(dir, values) {
   fs.writeFileSync(path.join(dir, 'items.csv'), `i\n${values.join('\n')}\n`);
@@ -102,9 +85,6 @@ function itemValues(n, changed) {
   return v;
 }
 
-function stageOf(report, id) {
-  return report.stages.find((s) => s.id === id);
-}
 
 async function benchAgglo(n, run) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `agglo-bench-${n}-`));
@@ -147,10 +127,6 @@ async function benchAgglo(n, run) {
   return results;
 }
 
-function snakemakeVersion() {
-  const r = spawnSync('snakemake', ['--version'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
-}
 
 async function benchSnakemake(n, version) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `snakemake-bench-${n}-`));
@@ -222,10 +198,6 @@ function countItemFiles(dir) {
   try { return fs.readdirSync(path.join(dir, 'items')).filter((f) => f.endsWith('.txt')).length; } catch { return 0; }
 }
 
-function round(x, digits = 2) {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
 
 /**
  * Checks the issue's targets against what was measured; one JSON line per target. The

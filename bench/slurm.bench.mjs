@@ -55,13 +55,17 @@
 // Prints one JSON line per measurement on stdout ({"bench":"slurm",...}), then one
 // {"kind":"target",...} line per target; progress goes to stderr. Exit code 1 when a check
 // failed. Needs `npm run build` first (bin/agglo.js loads dist/) and SLURM's commands.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { expectedTotal, SNAKEFILE } from './snakemake/generate.mjs';
+import { round, snakemakeVersion, stageOf, timed as timedCommand } from './lib.mjs';
+
+/** A command timed; at the timeout SIGTERM (an agglo run then cancels its worker jobs), SIGKILL 5 s later. */
+const timed = (cmd, args, cwd, timeoutS = 0) => timedCommand(cmd, args, cwd, timeoutS, { graceS: 5 });
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
@@ -122,10 +126,6 @@ let failed = false;
 const ours = [];
 const tag = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
-function round(x, digits = 2) {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
 
 function tempDir(prefix) {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
@@ -202,26 +202,6 @@ async function leftoverJobs() {
 // ---- running commands --------------------------------------------------------------------
 
 /** Runs a command in `cwd` as its own process group, timing its wall clock; killed after `timeoutS` (0: never). */
-function timed(cmd, args, cwd, timeoutS = 0) {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    let timedOut = false;
-    const timer = timeoutS > 0 ? setTimeout(() => {
-      timedOut = true;
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
-      setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
-    }, timeoutS * 1000) : undefined;
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, seconds: (performance.now() - t0) / 1000, timedOut, out, err });
-    });
-  });
-}
 
 /**
  * One measurement, guarded against the other users of the cluster: waits for a quiet queue,
@@ -329,9 +309,6 @@ async function runAgglo(dir, pipelineArgs, executor, check) {
   };
 }
 
-function stageOf(report, id) {
-  return report.stages.find((s) => s.id === id);
-}
 
 function writeFanoutProject(dir, n, b) {
   fs.copyFileSync(plugin, path.join(dir, 'trivial.mjs'));
@@ -372,10 +349,6 @@ async function fanoutAgglo(n, executor) {
 
 // ---- Snakemake ---------------------------------------------------------------------------
 
-function snakemakeVersion() {
-  const r = spawnSync('snakemake', ['--version'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
-}
 
 async function fanoutSnakemake(n, version) {
   const label = `Snakemake ${version} cluster mode, ${n} items`;
